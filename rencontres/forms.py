@@ -1,0 +1,42 @@
+"""Admin form of a rencontre: dates are entered in the rencontre's local time."""
+
+import zoneinfo
+
+from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from .geography import DEFAULT_TIMEZONE
+
+#: Date-time fields an editor types in the local time of the rencontre's département.
+LOCAL_TIME_FIELDS = ("start", "end", "registration_deadline")
+
+
+class RencontrePageForm(WagtailAdminPageForm):
+    """Shows and reads start, end and deadline in the département's time zone.
+
+    Django interprets a typed date-time in the admin user's time zone; an editor
+    in Paris preparing a rencontre in Nouméa types Nouméa's wall-clock time, so we
+    re-read what was typed in the département's zone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        local_zone = self.instance.tzinfo
+        for name in LOCAL_TIME_FIELDS:
+            value = self.initial.get(name)
+            if value is not None and timezone.is_aware(value):
+                self.initial[name] = timezone.make_naive(value, local_zone)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        departement = cleaned_data.get("departement")
+        local_zone = zoneinfo.ZoneInfo(departement.timezone if departement else DEFAULT_TIMEZONE)
+        current_zone = timezone.get_current_timezone()
+        for name in LOCAL_TIME_FIELDS:
+            value = cleaned_data.get(name)
+            if value is None or name not in self.fields:
+                continue
+            wall_clock = timezone.make_naive(value, current_zone)
+            cleaned_data[name] = timezone.make_aware(wall_clock, local_zone)
+            setattr(self.instance, name, cleaned_data[name])
+        return cleaned_data

@@ -1,0 +1,425 @@
+"""Page types: the index of rencontres and the rencontre itself."""
+
+import re
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from ..blocks import DescriptionBlock, ReportBlock
+from ..forms import RencontrePageForm
+from ..geography import DEFAULT_TIMEZONE
+
+DESCRIPTION_LABEL = _(
+    "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
+)
+
+# Metropolitan France 01000–95999 (Corsica 20xxx), overseas 97xxx and 98xxx.
+POSTCODE_RE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{3}$")
+validate_postcode = RegexValidator(
+    POSTCODE_RE,
+    _("Saisissez un code postal français valide, à cinq chiffres (par exemple 42000)."),
+)
+
+
+class RencontreFormat(models.TextChoices):
+    PRESENTIEL = "presentiel", _("Présentiel")
+    EN_LIGNE = "en_ligne", _("En ligne")
+    HYBRIDE = "hybride", _("Hybride")
+
+
+class RencontreStatus(models.TextChoices):
+    PREVUE = "prevue", _("Prévue")
+    COMPLETE = "complete", _("Complète")
+    REPORTEE = "reportee", _("Reportée")
+    ANNULEE = "annulee", _("Annulée")
+
+
+class RegistrationMode(models.TextChoices):
+    NONE = "none", _("Sans inscription")
+    LINK = "link", _("Lien d’inscription externe")
+    EMAIL = "email", _("Contact par e-mail")
+
+
+FORMATS_WITH_PLACE = {RencontreFormat.PRESENTIEL, RencontreFormat.HYBRIDE}
+FORMATS_ONLINE = {RencontreFormat.EN_LIGNE, RencontreFormat.HYBRIDE}
+
+
+class RencontreQuerySet(PageQuerySet):
+    """Reads shared by the listing, the feeds and the API."""
+
+    def published(self):
+        """Live and public: what visitors and anonymous API consumers may see."""
+        return self.live().public()
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now())
+
+
+RencontreManager = PageManager.from_queryset(RencontreQuerySet)
+
+
+class RencontreIndexPage(Page):
+    """« Les rencontres locales »: the listing of every rencontre."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["rencontres.RencontrePage"]
+
+    override_translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("introduction"),
+        TranslatableField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+    ]
+
+    template = "rencontres/rencontre_index_page.html"
+
+    class Meta:
+        verbose_name = _("index des rencontres")
+        verbose_name_plural = _("index des rencontres")
+
+
+class RencontrePage(Page):
+    """A rencontre locale (atelier territorial): when, where, why, for whom, how."""
+
+    departement = models.ForeignKey(
+        "rencontres.Departement",
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Son fuseau horaire est celui des dates de la rencontre."),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image d’illustration"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Affichée dans les listes et lors des partages sur les réseaux sociaux."),
+    )
+    description = StreamField(
+        DescriptionBlock(),
+        verbose_name=DESCRIPTION_LABEL,
+        blank=True,
+        help_text=_(
+            "Commencez par les sections « Pourquoi ? », « Pour et avec qui ? » et « Comment ? »."
+        ),
+    )
+
+    start = models.DateTimeField(
+        _("début"),
+        help_text=_("Heure locale du département (Europe/Paris sans département)."),
+    )
+    end = models.DateTimeField(_("fin"), help_text=_("Heure locale du département."))
+    format = models.CharField(
+        _("format"),
+        max_length=20,
+        choices=RencontreFormat.choices,
+        default=RencontreFormat.PRESENTIEL,
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=RencontreStatus.choices,
+        default=RencontreStatus.PREVUE,
+        help_text=_("« Complète » quand il n’y a plus de place : les inscriptions sont ailleurs."),
+    )
+
+    venue = models.CharField(_("nom du lieu"), max_length=255, blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(
+        _("code postal"), max_length=5, blank=True, validators=[validate_postcode]
+    )
+    commune = models.CharField(_("commune"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    access_notes = models.TextField(
+        _("accès"),
+        blank=True,
+        help_text=_("Transports, stationnement, accessibilité du lieu."),
+    )
+    online_url = models.URLField(
+        _("lien de la rencontre en ligne"),
+        max_length=500,
+        blank=True,
+        help_text=_("Obligatoire pour une rencontre en ligne ou hybride."),
+    )
+
+    registration_mode = models.CharField(
+        _("inscription"),
+        max_length=10,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.NONE,
+    )
+    registration_url = models.URLField(_("lien d’inscription"), max_length=500, blank=True)
+    registration_email = models.EmailField(_("e-mail d’inscription"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("nombre de places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, _("Le nombre de places doit être positif."))],
+        help_text=_("Information pour les visiteurs ; les inscriptions ne sont pas gérées ici."),
+    )
+    registration_deadline = models.DateTimeField(
+        _("date limite d’inscription"), null=True, blank=True
+    )
+
+    report = StreamField(
+        ReportBlock(),
+        verbose_name=_("compte rendu"),
+        blank=True,
+        help_text=_("Publié sur la page une fois la rencontre passée."),
+    )
+    attendance = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
+
+    decidim_id = models.CharField(
+        _("identifiant Decidim"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    decidim_url = models.URLField(_("adresse sur Decidim"), blank=True, editable=False)
+
+    objects = RencontreManager()
+    base_form_class = RencontrePageForm
+
+    parent_page_types = ["rencontres.RencontreIndexPage"]
+    subpage_types = []
+    template = "rencontres/rencontre_page.html"
+
+    # Texts are translated; what a visitor needs to be at the right place at the
+    # right time is synchronised and cannot drift between languages.
+    override_translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("description"),
+        TranslatableField("venue"),
+        TranslatableField("access_notes"),
+        TranslatableField("report"),
+        SynchronizedField("departement", overridable=False),
+        SynchronizedField("image"),
+        SynchronizedField("start", overridable=False),
+        SynchronizedField("end", overridable=False),
+        SynchronizedField("format", overridable=False),
+        SynchronizedField("status", overridable=False),
+        SynchronizedField("address", overridable=False),
+        SynchronizedField("postcode", overridable=False),
+        SynchronizedField("commune", overridable=False),
+        SynchronizedField("latitude", overridable=False),
+        SynchronizedField("longitude", overridable=False),
+        SynchronizedField("online_url", overridable=False),
+        SynchronizedField("registration_mode", overridable=False),
+        SynchronizedField("registration_url", overridable=False),
+        SynchronizedField("registration_email", overridable=False),
+        SynchronizedField("capacity", overridable=False),
+        SynchronizedField("registration_deadline", overridable=False),
+        SynchronizedField("attendance", overridable=False),
+        SynchronizedField("organisers", overridable=False),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("venue"),
+        index.SearchField("commune"),
+        index.AutocompleteField("commune"),
+        index.SearchField("postcode"),
+        index.SearchField("address"),
+        index.RelatedFields("departement", [index.SearchField("name")]),
+        index.FilterField("start"),
+        index.FilterField("end"),
+        index.FilterField("format"),
+        index.FilterField("status"),
+        index.FilterField("departement"),
+    ]
+
+    content_panels = [
+        FieldPanel("title"),
+        FieldPanel("departement"),
+        FieldPanel("description"),
+        InlinePanel("organisers", label=_("Organisateurs"), heading=_("Organisateurs")),
+    ]
+    practical_panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("status")],
+            heading=_("Date et statut"),
+        ),
+        FieldPanel("format"),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("commune")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("access_notes"),
+            ],
+            heading=_("Lieu"),
+        ),
+        FieldPanel("online_url"),
+        MultiFieldPanel(
+            [
+                FieldPanel("registration_mode"),
+                FieldPanel("registration_url"),
+                FieldPanel("registration_email"),
+                FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")]),
+            ],
+            heading=_("Inscription"),
+        ),
+    ]
+    after_panels = [FieldPanel("report"), FieldPanel("attendance")]
+    promote_panels = [*Page.promote_panels, FieldPanel("image")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(practical_panels, heading=_("Informations pratiques")),
+            ObjectList(after_panels, heading=_("Après la rencontre")),
+            ObjectList(promote_panels, heading=_("Promotion")),
+            ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("rencontre")
+        verbose_name_plural = _("rencontres")
+
+    # -- derived values -------------------------------------------------------
+
+    @cached_property
+    def tzinfo(self):
+        """The time zone in which the rencontre's dates are entered and shown."""
+        name = self.departement.timezone if self.departement_id else DEFAULT_TIMEZONE
+        return zoneinfo.ZoneInfo(name)
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.tzinfo) if self.start else None
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.tzinfo) if self.end else None
+
+    @property
+    def local_registration_deadline(self):
+        if not self.registration_deadline:
+            return None
+        return timezone.localtime(self.registration_deadline, self.tzinfo)
+
+    @property
+    def shows_timezone(self):
+        """Whether visitors must be told the zone (anything but Paris time)."""
+        return self.tzinfo.key != DEFAULT_TIMEZONE
+
+    @property
+    def timezone_label(self):
+        """« heure locale (Nouvelle-Calédonie, UTC+11:00) », or "" for Paris time."""
+        if not self.shows_timezone or not self.start:
+            return ""
+        offset = self.local_start.strftime("%z")
+        return _("heure locale (%(place)s, UTC%(offset)s)") % {
+            "place": self.departement.name,
+            "offset": f"{offset[:3]}:{offset[3:]}",
+        }
+
+    @property
+    def is_past(self):
+        return bool(self.end) and self.end < timezone.now()
+
+    @property
+    def has_place(self):
+        return self.format in FORMATS_WITH_PLACE and bool(self.commune or self.venue)
+
+    @property
+    def is_online(self):
+        return self.format in FORMATS_ONLINE
+
+    @property
+    def place_text(self):
+        """The place on one line: venue, address, postcode and commune."""
+        locality = " ".join(part for part in (self.postcode, self.commune) if part)
+        return ", ".join(part for part in (self.venue, self.address, locality) if part)
+
+    # -- validation -----------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("La fin de la rencontre doit être postérieure à son début.")
+        if self.format in FORMATS_ONLINE and not self.online_url:
+            errors["online_url"] = _(
+                "Indiquez le lien de connexion d’une rencontre en ligne ou hybride."
+            )
+        if self.format in FORMATS_WITH_PLACE:
+            if not self.commune:
+                errors["commune"] = _(
+                    "Indiquez la commune d’une rencontre en présentiel ou hybride."
+                )
+            if not self.postcode:
+                errors["postcode"] = _(
+                    "Indiquez le code postal d’une rencontre en présentiel ou hybride."
+                )
+        if self.registration_mode == RegistrationMode.LINK and not self.registration_url:
+            errors["registration_url"] = _("Indiquez le lien vers le formulaire d’inscription.")
+        if self.registration_mode == RegistrationMode.EMAIL and not self.registration_email:
+            errors["registration_email"] = _("Indiquez l’adresse e-mail pour s’inscrire.")
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("Le nombre de places doit être positif.")
+        if self.registration_deadline and self.start and self.registration_deadline > self.start:
+            errors["registration_deadline"] = _(
+                "La date limite d’inscription doit précéder le début de la rencontre."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RencontreOrganisation(Orderable):
+    """One organiser of a rencontre, in the order the editor gives."""
+
+    page = ParentalKey(RencontrePage, on_delete=models.CASCADE, related_name="organisers")
+    organisation = models.ForeignKey(
+        "rencontres.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("organisation")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("organisateur")
+        verbose_name_plural = _("organisateurs")
+
+    def __str__(self):
+        return str(self.organisation)
