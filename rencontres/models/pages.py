@@ -18,6 +18,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
@@ -79,7 +80,7 @@ class RencontreQuerySet(PageQuerySet):
 RencontreManager = PageManager.from_queryset(RencontreQuerySet)
 
 
-class RencontreIndexPage(Page):
+class RencontreIndexPage(RoutablePageMixin, Page):
     """« Les rencontres locales »: the listing of every rencontre."""
 
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -104,7 +105,7 @@ class RencontreIndexPage(Page):
         verbose_name_plural = _("index des rencontres")
 
 
-class RencontrePage(Page):
+class RencontrePage(RoutablePageMixin, Page):
     """A rencontre locale (atelier territorial): when, where, why, for whom, how."""
 
     departement = models.ForeignKey(
