@@ -1,0 +1,204 @@
+"""Demo content of the site itself: languages, site configuration, home page and the pages
+the footer links to, in French and English.
+
+Idempotent: every object is looked up by its kind (page type, footer role, language)
+before it is created, and nothing that exists is ever changed, so a second run creates
+no page and no revision and keeps what editors changed.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from dsfr.models import DsfrConfig
+from wagtail.models import Locale, Page, Site
+
+from home.models import ContentPage, FooterRole, HomePage, SitemapPage
+
+from . import site_content as content
+
+
+class _Summary:
+    """Collects one line per step and writes it to ``stdout`` (a command's) if given."""
+
+    def __init__(self, stdout=None):
+        self.stdout = stdout
+
+    def __call__(self, label, created, existing):
+        if self.stdout is not None:
+            self.stdout.write(f"{label} : {created} créé(s), {existing} déjà présent(s).")
+
+
+def _content_languages():
+    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+
+
+def ensure_locales():
+    """The locales of the content languages (French first); returns ``{code: Locale}``."""
+    locales = {}
+    created = 0
+    for code in _content_languages():
+        locales[code], was_created = Locale.objects.get_or_create(language_code=code)
+        created += was_created
+    return locales, created
+
+
+def ensure_site_config():
+    """One ``DsfrConfig`` per language (name, tagline, accessibility status).
+
+    Returns ``(created, existing)`` counts.
+    """
+    created = existing = 0
+    for language, values in content.SITE_CONFIG.items():
+        if language not in _content_languages():
+            continue
+        _config, was_created = DsfrConfig.objects.get_or_create(language=language, defaults=values)
+        created += was_created
+        existing += not was_created
+    return created, existing
+
+
+def _publish(page):
+    """Save a first revision of a freshly added page and publish it."""
+    page.save_revision().publish()
+    return page
+
+
+def _default_site():
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        site = Site.objects.select_related("root_page").first()
+    if site is None:
+        site = Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=Page.get_first_root_node(),
+            is_default_site=True,
+        )
+    return site
+
+
+def ensure_home_page(locale):
+    """The French ``HomePage`` at the site root, replacing Wagtail's welcome page.
+
+    Returns ``(home_page, created)``.
+    """
+    site = _default_site()
+    root_page = site.root_page.specific
+    if isinstance(root_page, HomePage):
+        return root_page, False
+
+    home = HomePage.objects.filter(locale=locale, depth=2).first()
+    created = home is None
+    if created:
+        home = HomePage(locale=locale, live=False, **content.HOME["fr"])
+        Page.get_first_root_node().add_child(instance=home)
+        _publish(home)
+
+    welcome = root_page
+    if type(welcome) is not Page:
+        # An editor made another kind of page the site root: leave the site alone.
+        return home, created
+    site.root_page = home
+    site.site_name = site.site_name or content.SITE_CONFIG["fr"]["site_title"]
+    site.save()
+    # Wagtail's own welcome page: a plain Page nobody has built on. Anything else stays.
+    if (
+        welcome.depth == 2
+        and not welcome.get_children().exists()
+        and not Site.objects.filter(root_page=welcome).exists()
+    ):
+        welcome.delete()
+    return home, created
+
+
+def ensure_footer_pages(home):
+    """The pages behind the mandatory footer links, children of ``home``.
+
+    Returns ``(created, existing)`` counts.
+    """
+    created = existing = 0
+    for role in FooterRole:
+        if ContentPage.objects.filter(locale=home.locale_id, footer_role=role).exists():
+            existing += 1
+            continue
+        page = ContentPage(live=False, footer_role=role, **content.FOOTER_PAGES[role]["fr"])
+        home.add_child(instance=page)
+        _publish(page)
+        created += 1
+
+    if SitemapPage.objects.child_of(home).exists():
+        existing += 1
+    else:
+        page = SitemapPage(live=False, **content.SITEMAP["fr"])
+        home.add_child(instance=page)
+        _publish(page)
+        created += 1
+    return created, existing
+
+
+def _translate(page, locale, values):
+    """The translation of ``page`` into ``locale``, with ``values``, published.
+
+    Returns ``(translation, created)``; an existing translation is left as it is.
+    """
+    translation = page.get_translation_or_none(locale)
+    if translation is not None:
+        return translation.specific, False
+    translation = page.copy_for_translation(locale)
+    for name, value in values.items():
+        setattr(translation, name, value)
+    translation.save()
+    _publish(translation)
+    return translation, True
+
+
+def ensure_translations(home, locales):
+    """The home and footer pages in the other languages there is demo content for.
+
+    Only pages that exist in French and are not translated yet are translated; their
+    translation is written directly (no machine translation). Returns counts.
+    """
+    created = existing = 0
+    for code, locale in locales.items():
+        if locale.pk == home.locale_id or code not in content.HOME:
+            continue
+        _home, was_created = _translate(home, locale, content.HOME[code])
+        created += was_created
+        existing += not was_created
+        sources = [
+            (page, content.FOOTER_PAGES[page.footer_role])
+            for page in ContentPage.objects.child_of(home).exclude(footer_role="")
+        ]
+        sources += [(page, content.SITEMAP) for page in SitemapPage.objects.child_of(home)]
+        for page, values in sources:
+            if code not in values:
+                continue
+            _translation, was_created = _translate(page, locale, values[code])
+            created += was_created
+            existing += not was_created
+    return created, existing
+
+
+def load_site(stdout=None):
+    """Load the demo site content; returns the French home page."""
+    summary = _Summary(stdout)
+    with transaction.atomic():
+        locales, created = ensure_locales()
+    summary("Langues", created, len(locales) - created)
+
+    with transaction.atomic():
+        created, existing = ensure_site_config()
+    summary("Configuration du site", created, existing)
+
+    default_locale = locales.get(settings.LANGUAGE_CODE) or Locale.get_default()
+    with transaction.atomic():
+        home, created = ensure_home_page(default_locale)
+    summary("Page d’accueil", int(created), int(not created))
+
+    with transaction.atomic():
+        created, existing = ensure_footer_pages(home)
+    summary("Pages du pied de page", created, existing)
+
+    with transaction.atomic():
+        created, existing = ensure_translations(home, locales)
+    summary("Traductions", created, existing)
+    return home

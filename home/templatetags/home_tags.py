@@ -1,0 +1,97 @@
+"""Template tags of the page chrome (header, footer, language switcher, breadcrumb).
+
+The lookups live in :mod:`home.navigation`; these tags only adapt them to templates.
+"""
+
+from django import template
+from django.utils.translation import gettext as _
+from dsfr.models import DsfrConfig
+from wagtail.models import Page
+
+from home import navigation
+
+register = template.Library()
+
+
+def _aria_current(request, url, *, section=False):
+    """``"page"`` for the current page, ``"true"`` inside a section, else ``""``."""
+    if request is None or not url:
+        return ""
+    if request.path == url:
+        return "page"
+    if section and request.path.startswith(url):
+        return "true"
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context):
+    """The main navigation items: ``[{"title", "url", "current"}]``."""
+    request = context.get("request")
+    pages = navigation.current_language_pages(request)
+    items = []
+    if pages.home:
+        items.append(
+            {
+                "title": _("Accueil"),
+                "url": pages.home.url,
+                "current": _aria_current(request, pages.home.url),
+            }
+        )
+    if pages.rencontres:
+        items.append(
+            {
+                "title": pages.rencontres.title,
+                "url": pages.rencontres.url,
+                "current": _aria_current(request, pages.rencontres.url, section=True),
+            }
+        )
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context):
+    """The active language's home page URL."""
+    request = context.get("request")
+    pages = navigation.current_language_pages(request)
+    return pages.home.url if pages.home else "/"
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context):
+    """The mandatory footer links: ``{"accessibility": Link|None, …, "sitemap": Link|None}``."""
+    request = context.get("request")
+    links = dict(navigation.footer_links(request))
+    pages = navigation.current_language_pages(request)
+    return {
+        "accessibility": links[navigation.FooterRole.ACCESSIBILITY],
+        "legal_notice": links[navigation.FooterRole.LEGAL_NOTICE],
+        "personal_data": links[navigation.FooterRole.PERSONAL_DATA],
+        "cookies": links[navigation.FooterRole.COOKIES],
+        "sitemap": pages.sitemap,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context, page=None):
+    """The language switcher's entries, see :func:`home.navigation.language_links`."""
+    return navigation.language_links(context.get("request"), page)
+
+
+@register.simple_tag
+def breadcrumb_ancestors(page):
+    """The live ancestors of ``page`` shown in the breadcrumb, from the home page down."""
+    if not isinstance(page, Page) or not page.pk or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gte=2).live())
+
+
+@register.simple_tag(takes_context=True)
+def accessibility_label(context):
+    """ "Accessibilité : partiellement conforme", from the editable site configuration."""
+    # The status labels come from DsfrConfig's choices (django-dsfr translates them); an
+    # unconfigured site is "non conforme", the model's default.
+    config = context.get("SITE_CONFIG") or DsfrConfig()
+    return _("Accessibilité : %(status)s conforme") % {
+        "status": config.get_accessibility_status_display()
+    }

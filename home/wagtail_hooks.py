@@ -1,0 +1,87 @@
+"""Wagtail admin registrations of the home app.
+
+The site name, tagline and accessibility-compliance status have one source: django-dsfr's
+``DsfrConfig`` model, one row per language, which its ``site_config`` context processor
+puts in every template as ``SITE_CONFIG``. It is edited here, in Wagtail's
+"Paramètres" menu, rather than in the Django admin the project does not mount.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from dsfr.models import DsfrConfig
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+
+class DsfrConfigViewSet(SnippetViewSet):
+    """One configuration per language: what the header and footer of the site show."""
+
+    model = DsfrConfig
+    icon = "cog"
+    menu_label = _("Configuration du site")
+    menu_name = "site-configuration"
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    list_display = ["language", "site_title", "site_tagline", "accessibility_status"]
+    ordering = ["language"]
+
+    panels = [
+        FieldPanel("language"),
+        MultiFieldPanel(
+            [
+                FieldPanel("site_title"),
+                FieldPanel("site_tagline"),
+                FieldRowPanel([FieldPanel("beta_tag"), FieldPanel("mourning")]),
+            ],
+            heading=_("Site"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "accessibility_status",
+                    help_text=_(
+                        "Affiché dans le pied de page : « Accessibilité : non, partiellement "
+                        "ou totalement conforme ». Il doit correspondre à la déclaration "
+                        "d’accessibilité publiée."
+                    ),
+                ),
+                FieldPanel("footer_description"),
+            ],
+            heading=_("Pied de page"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("notice_title"),
+                FieldPanel("notice_description"),
+                FieldPanel("notice_type"),
+                FieldPanel("notice_link"),
+                FieldPanel("notice_icon_class"),
+                FieldPanel("notice_is_collapsible"),
+            ],
+            heading=_("Bandeau d’information importante"),
+            help_text=_("Réservé aux informations essentielles et temporaires."),
+            classname="collapsed",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("header_brand"),
+                FieldPanel("header_brand_html"),
+                FieldPanel("footer_brand"),
+                FieldPanel("footer_brand_html"),
+            ],
+            heading=_("Bloc-marque"),
+            classname="collapsed",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("operator_logo_file"),
+                FieldPanel("operator_logo_alt"),
+                FieldPanel("operator_logo_width"),
+            ],
+            heading=_("Logo de l’opérateur"),
+            classname="collapsed",
+        ),
+    ]
+
+
+register_snippet(DsfrConfigViewSet)
