@@ -1,0 +1,87 @@
+# Tasks of the Rencontres project. `make` alone lists them (from the `##` comments).
+# The longer recipes live in scripts/, one readable bash script each.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
+STAMP := $(VENV)/.installed
+# Interpreter for a new .venv; found when the recipe runs, after apt may have installed it.
+PYTHON ?=
+# Extra pytest arguments: make test PYTEST_ARGS="tests/home -k foo"
+PYTEST_ARGS ?=
+export PYTEST_ARGS
+export PLAYWRIGHT_CHROMIUM_EXECUTABLE ?= /usr/bin/chromium
+
+DEV_SETTINGS := rencontres_site.settings.dev
+TEST_SETTINGS := rencontres_site.settings.test
+
+.PHONY: help venv install lock messages makemessages check-messages run test test-fast \
+	lint format check bench clean
+
+help: ## List the tasks (the default)
+	@echo "Usage: make TASK [PYTEST_ARGS=...]"
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z_-]+:[^#]*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: $(STAMP) ## Create .venv and install the project with its test and dev extras, pinned
+install: $(STAMP) ## Same as venv (re-runs only when pyproject.toml or requirements.lock change)
+
+$(STAMP): pyproject.toml requirements.lock
+	@if [ ! -x $(PY) ]; then \
+		scripts/system-deps python; \
+		python="$(PYTHON)"; python="$${python:-$$(command -v python3.11 || command -v python3)}"; \
+		echo "==> creating $(VENV) with $$("$$python" --version)"; \
+		"$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,dev]"
+	@touch $@
+
+lock: ## Re-pin requirements.lock to the newest versions pyproject.toml allows
+	scripts/lock
+
+messages: $(STAMP) ## Compile the .po catalogues into .mo (installs gettext if missing)
+	scripts/compilemessages
+
+makemessages: $(STAMP) ## Regenerate locale/{fr,en}/LC_MESSAGES/django.po from the code
+	scripts/makemessages
+
+check-messages: $(STAMP) ## Fail when the catalogues are out of date with the code
+	scripts/check-messages
+
+run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
+run: $(STAMP) messages ## Start the site with demo content on http://127.0.0.1:8000 (SQLite)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_superuser
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: ## Lint, check, then run the whole suite on PostgreSQL (installs what it needs)
+	scripts/test
+
+test-fast: ## Only the suite (no apt, no lint or checks): make test-fast PYTEST_ARGS="-x tests/home"
+	FAST=1 scripts/test
+
+lint: $(STAMP) ## ruff check and ruff format --check
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format: $(STAMP) ## Fix what ruff can (ruff check --fix), then ruff format
+	status=0; $(RUFF) check --fix . || status=$$?; $(RUFF) format .; exit $$status
+
+check: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
+check: $(STAMP) ## Django system checks and missing migrations
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(STAMP) ## Run every bench/*.py with Django set up, on PostgreSQL
+	scripts/bench
+
+clean: ## Delete caches, compiled catalogues and test media (keeps .venv and db.sqlite3)
+	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf
+	rm -rf .pytest_cache .ruff_cache .test-media build *.egg-info
+	find locale -name '*.mo' -delete 2>/dev/null || true
