@@ -1,4 +1,5 @@
 from .geography import Departement, Region
+from .imports import ImportRecord
 from .organisations import Organisation
 from .pages import (
     RegistrationMode,
@@ -12,6 +13,7 @@ from .pages import (
 
 __all__ = [
     "Departement",
+    "ImportRecord",
     "Organisation",
     "Region",
     "RegistrationMode",
