@@ -154,6 +154,9 @@ WAGTAILAPI_SEARCH_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
+        # PostgreSQL: French stemming without accents ("vallee" finds "Vallée"), created
+        # by rencontres' migration 0003. Other databases ignore it.
+        "SEARCH_CONFIG": "french_unaccent",
     }
 }
 
