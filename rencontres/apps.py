@@ -6,3 +6,8 @@ class RencontresConfig(AppConfig):
     name = "rencontres"
     verbose_name = _("Rencontres")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -120,10 +121,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Languages: French is the source, every other one a translation target. A third
 # language is this setting (or the LANGUAGES environment variable) plus its catalogue.
-LANGUAGE_NAMES = {"fr": _("Français"), "en": _("English")}
+# French msgids like every interface string; a language without a name here gets Django's.
+LANGUAGE_NAMES = {"fr": _("Français"), "en": _("Anglais")}
 LANGUAGE_CODE = "fr"
 LANGUAGES = [
-    (code, LANGUAGE_NAMES.get(code, code)) for code in env_list("LANGUAGES", "fr,en")
+    (
+        code,
+        LANGUAGE_NAMES[code]
+        if code in LANGUAGE_NAMES
+        else LANG_INFO.get(code, {}).get("name", code),
+    )
+    for code in env_list("LANGUAGES", "fr,en")
 ]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
@@ -174,6 +182,9 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
+# Machine translation in wagtail-localize's editor: DeepL (DEEPL_API_KEY) or LibreTranslate
+# (LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY) when configured, else the harmless
+# built-in dummy translator (it reverses the words) for development and tests.
 WAGTAIL_LOCALIZE_MACHINE_TRANSLATOR = {
     "CLASS": "wagtail_localize.machine_translators.dummy.DummyTranslator",
     "OPTIONS": {},
@@ -183,6 +194,17 @@ if os.environ.get("DEEPL_API_KEY"):
         "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
         "OPTIONS": {"AUTH_KEY": os.environ["DEEPL_API_KEY"]},
     }
+elif os.environ.get("LIBRETRANSLATE_URL"):
+    WAGTAIL_LOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        "OPTIONS": {
+            "LIBRETRANSLATE_URL": os.environ["LIBRETRANSLATE_URL"].rstrip("/"),
+            "API_KEY": os.environ.get("LIBRETRANSLATE_API_KEY", ""),
+        },
+    }
+# "Traduire" on a live page creates a draft translation: it goes live when a translator
+# publishes it, never with the untranslated source text.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 LOGGING = {
     "version": 1,
