@@ -3,11 +3,16 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
+
+#: The block-picker preview: the block in the DSFR styles of the public site.
+PREVIEW_TEMPLATE = "rencontres/blocks/preview.html"
 
 
 class SectionValue(blocks.StructValue):
@@ -36,6 +41,7 @@ class SectionBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         template = "rencontres/blocks/section.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = SectionValue
         label = _("Section libre")
         description = _("Un titre, une introduction facultative et une liste à puces.")
@@ -109,6 +115,7 @@ class RichTextBlock(blocks.RichTextBlock):
         icon = "pilcrow"
         label = _("Texte")
         template = "rencontres/blocks/rich_text.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("Un texte libre : paragraphes, listes, liens.")
         preview_value = (
             "<p>Les ateliers territoriaux réunissent habitants, associations et agents des "
@@ -132,8 +139,15 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "rencontres/blocks/image.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("Une image avec son texte alternatif et sa légende.")
-        preview_value = {"caption": "Atelier territorial, 2023"}
+        preview_value = {"alt_text": "", "caption": "Atelier territorial, 2023"}
+
+    def get_preview_value(self):
+        # The most recent image of the library, if any; the caption shows either way.
+        value = dict(self.meta.preview_value)
+        value["image"] = get_image_model().objects.order_by("-created_at").first()
+        return self.normalize(value)
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -151,8 +165,18 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document")
         template = "rencontres/blocks/document.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("Un document à télécharger : programme, support, compte rendu.")
         preview_value = {"title": "Programme de la rencontre (PDF)"}
+
+    def get_preview_value(self):
+        value = dict(self.meta.preview_value)
+        value["document"] = get_document_model().objects.order_by("-created_at").first()
+        return self.normalize(value)
+
+    def get_preview_context(self, value, parent_context=None):
+        # Lets the template show the link text even when the library has no document.
+        return {**(parent_context or {}), "is_block_preview": True}
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -165,6 +189,7 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Citation")
         template = "rencontres/blocks/quote.html"
+        preview_template = PREVIEW_TEMPLATE
         description = _("Une citation et son auteur ou autrice.")
         preview_value = {
             "text": "Les habitants sont les premiers experts de leur quartier.",
@@ -179,8 +204,10 @@ class VideoBlock(EmbedBlock):
         icon = "media"
         label = _("Média intégré")
         template = "rencontres/blocks/embed.html"
+        # The preview never fetches the provider: the block picker must open offline.
+        preview_template = "rencontres/blocks/embed_preview.html"
         description = _("Une vidéo ou un média intégré par son adresse.")
-        preview_value = None
+        preview_value = "https://video.example.org/atelier-territorial"
 
 
 class DescriptionBlock(blocks.StreamBlock):

@@ -2,13 +2,17 @@
 
 import zoneinfo
 
+from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from .geography import DEFAULT_TIMEZONE
 
 #: Date-time fields an editor types in the local time of the rencontre's département.
 LOCAL_TIME_FIELDS = ("start", "end", "registration_deadline")
+
+CAPACITY_ERROR = _("Le nombre de places doit être positif.")
 
 
 class RencontrePageForm(WagtailAdminPageForm):
@@ -26,6 +30,15 @@ class RencontrePageForm(WagtailAdminPageForm):
             value = self.initial.get(name)
             if value is not None and timezone.is_aware(value):
                 self.initial[name] = timezone.make_naive(value, local_zone)
+        capacity = self.fields.get("capacity")
+        if capacity is not None:
+            # One message for 0 and for a negative number, the model's.
+            capacity.min_value = 1
+            capacity.widget.attrs["min"] = 1
+            capacity.validators = [
+                *(v for v in capacity.validators if not isinstance(v, MinValueValidator)),
+                MinValueValidator(1, CAPACITY_ERROR),
+            ]
 
     def clean(self):
         cleaned_data = super().clean()

@@ -1,10 +1,12 @@
 """Admin registration: organisations and départements as snippets, the rencontres listing."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import DepartementChooserViewSet, RencontreListingViewSet
 from .models import Departement, Organisation
 
 
@@ -29,6 +31,9 @@ class DepartementViewSet(SnippetViewSet):
     list_display = ["code", "name", "region", "timezone"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
+    # The data migration fills no search index: search the 107 rows with the ORM.
+    search_backend_name = None
+    chooser_viewset_class = DepartementChooserViewSet
     ordering = ["sort_order"]
     list_per_page = 120
     chooser_per_page = 20
@@ -37,3 +42,17 @@ class DepartementViewSet(SnippetViewSet):
 
 register_snippet(OrganisationViewSet)
 register_snippet(DepartementViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_rencontre_listing():
+    return RencontreListingViewSet("rencontre_listing", url_prefix="rencontres")
+
+
+# -- change history (rencontres.compare, rencontres.history_views) ---------------------
+
+from . import compare as _compare  # noqa: E402
+from .history_views import hide_history_of_non_public_pages  # noqa: E402
+
+_compare.register()
+hooks.register("before_serve_page", hide_history_of_non_public_pages)

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -18,13 +17,15 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from ..api.fields import API_FIELDS, API_META_FIELDS
 from ..blocks import DescriptionBlock, ReportBlock
+from ..compare import RemovedFieldsPanel
 from ..forms import RencontrePageForm
 from ..geography import DEFAULT_TIMEZONE
 
@@ -103,6 +104,33 @@ class RencontreIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("index des rencontres")
         verbose_name_plural = _("index des rencontres")
+
+    # -- public views (rencontres.views) ----------------------------------------
+
+    def get_context(self, request, *args, **kwargs):
+        from ..views import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(self, request))
+        return context
+
+    @path("agenda.ics", name="calendar")
+    def calendar_route(self, request):
+        from ..views import listing_calendar
+
+        return listing_calendar(self, request)
+
+    @path("flux/", name="feed")
+    def feed_route(self, request):
+        from ..views import listing_feed
+
+        return listing_feed(self, request)
+
+    @path("flux/atom/", name="atom_feed")
+    def atom_feed_route(self, request):
+        from ..views import listing_feed
+
+        return listing_feed(self, request, atom=True)
 
 
 class RencontrePage(RoutablePageMixin, Page):
@@ -212,6 +240,9 @@ class RencontrePage(RoutablePageMixin, Page):
 
     objects = RencontreManager()
     base_form_class = RencontrePageForm
+    # The API shape of every field: rencontres/api/representation.py.
+    api_fields = API_FIELDS
+    api_meta_fields = API_META_FIELDS
 
     parent_page_types = ["rencontres.RencontreIndexPage"]
     subpage_types = []
@@ -266,7 +297,7 @@ class RencontrePage(RoutablePageMixin, Page):
     ]
 
     content_panels = [
-        FieldPanel("title"),
+        *Page.content_panels,
         FieldPanel("departement"),
         FieldPanel("description"),
         InlinePanel("organisers", label=_("Organisateurs"), heading=_("Organisateurs")),
@@ -307,7 +338,11 @@ class RencontrePage(RoutablePageMixin, Page):
             ObjectList(practical_panels, heading=_("Informations pratiques")),
             ObjectList(after_panels, heading=_("Après la rencontre")),
             ObjectList(promote_panels, heading=_("Promotion")),
-            ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
+            ObjectList(
+                [*Page.settings_panels, RemovedFieldsPanel()],
+                heading=_("Paramètres"),
+                classname="settings",
+            ),
         ]
     )
 
@@ -317,7 +352,7 @@ class RencontrePage(RoutablePageMixin, Page):
 
     # -- derived values -------------------------------------------------------
 
-    @cached_property
+    @property
     def tzinfo(self):
         """The time zone in which the rencontre's dates are entered and shown."""
         name = self.departement.timezone if self.departement_id else DEFAULT_TIMEZONE
@@ -371,6 +406,48 @@ class RencontrePage(RoutablePageMixin, Page):
         locality = " ".join(part for part in (self.postcode, self.commune) if part)
         return ", ".join(part for part in (self.venue, self.address, locality) if part)
 
+    # -- public views (rencontres.views) ----------------------------------------
+
+    def get_context(self, request, *args, **kwargs):
+        from ..views import rencontre_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(rencontre_context(self, request))
+        return context
+
+    @path("agenda.ics", name="calendar")
+    def calendar_route(self, request):
+        from ..views import rencontre_calendar
+
+        return rencontre_calendar(self, request)
+
+    # -- public history (rencontres.history, rencontres.history_views) -------
+
+    @path("changements/", name="rencontre_history")
+    def history_route(self, request):
+        from ..history_views import history_list
+
+        return history_list(request, self)
+
+    @path("changements/<int:number>/", name="rencontre_history_version")
+    def history_version_route(self, request, number):
+        from ..history_views import history_version
+
+        return history_version(request, self, number)
+
+    @path("changements/feed/", name="rencontre_history_feed")
+    def history_feed_route(self, request):
+        from ..history_views import history_feed
+
+        return history_feed(request, self)
+
+    def with_content_json(self, content):
+        # Keep the revision's stored content: the compare view and the history show
+        # what it held even in blocks or fields removed from the code since.
+        obj = super().with_content_json(content)
+        obj.revision_content = content
+        return obj
+
     # -- validation -----------------------------------------------------------
 
     def clean(self):
@@ -395,9 +472,7 @@ class RencontrePage(RoutablePageMixin, Page):
             errors["registration_url"] = _("Indiquez le lien vers le formulaire d’inscription.")
         if self.registration_mode == RegistrationMode.EMAIL and not self.registration_email:
             errors["registration_email"] = _("Indiquez l’adresse e-mail pour s’inscrire.")
-        if self.capacity is not None and self.capacity < 1:
-            errors["capacity"] = _("Le nombre de places doit être positif.")
-        if self.registration_deadline and self.start and self.registration_deadline > self.start:
+        if self.registration_deadline and self.start and self.registration_deadline >= self.start:
             errors["registration_deadline"] = _(
                 "La date limite d’inscription doit précéder le début de la rencontre."
             )
