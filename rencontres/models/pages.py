@@ -17,15 +17,13 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from ..api.fields import API_FIELDS, API_META_FIELDS
 from ..blocks import DescriptionBlock, ReportBlock
-from ..compare import RemovedFieldsPanel
 from ..forms import RencontrePageForm
 from ..geography import DEFAULT_TIMEZONE
 
@@ -104,33 +102,6 @@ class RencontreIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("index des rencontres")
         verbose_name_plural = _("index des rencontres")
-
-    # -- public views (rencontres.views) ----------------------------------------
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views import listing_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(self, request))
-        return context
-
-    @path("agenda.ics", name="calendar")
-    def calendar_route(self, request):
-        from ..views import listing_calendar
-
-        return listing_calendar(self, request)
-
-    @path("flux/", name="feed")
-    def feed_route(self, request):
-        from ..views import listing_feed
-
-        return listing_feed(self, request)
-
-    @path("flux/atom/", name="atom_feed")
-    def atom_feed_route(self, request):
-        from ..views import listing_feed
-
-        return listing_feed(self, request, atom=True)
 
 
 class RencontrePage(RoutablePageMixin, Page):
@@ -240,9 +211,6 @@ class RencontrePage(RoutablePageMixin, Page):
 
     objects = RencontreManager()
     base_form_class = RencontrePageForm
-    # The API shape of every field: rencontres/api/representation.py.
-    api_fields = API_FIELDS
-    api_meta_fields = API_META_FIELDS
 
     parent_page_types = ["rencontres.RencontreIndexPage"]
     subpage_types = []
@@ -338,11 +306,7 @@ class RencontrePage(RoutablePageMixin, Page):
             ObjectList(practical_panels, heading=_("Informations pratiques")),
             ObjectList(after_panels, heading=_("Après la rencontre")),
             ObjectList(promote_panels, heading=_("Promotion")),
-            ObjectList(
-                [*Page.settings_panels, RemovedFieldsPanel()],
-                heading=_("Paramètres"),
-                classname="settings",
-            ),
+            ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
         ]
     )
 
@@ -405,48 +369,6 @@ class RencontrePage(RoutablePageMixin, Page):
         """The place on one line: venue, address, postcode and commune."""
         locality = " ".join(part for part in (self.postcode, self.commune) if part)
         return ", ".join(part for part in (self.venue, self.address, locality) if part)
-
-    # -- public views (rencontres.views) ----------------------------------------
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views import rencontre_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(rencontre_context(self, request))
-        return context
-
-    @path("agenda.ics", name="calendar")
-    def calendar_route(self, request):
-        from ..views import rencontre_calendar
-
-        return rencontre_calendar(self, request)
-
-    # -- public history (rencontres.history, rencontres.history_views) -------
-
-    @path("changements/", name="rencontre_history")
-    def history_route(self, request):
-        from ..history_views import history_list
-
-        return history_list(request, self)
-
-    @path("changements/<int:number>/", name="rencontre_history_version")
-    def history_version_route(self, request, number):
-        from ..history_views import history_version
-
-        return history_version(request, self, number)
-
-    @path("changements/feed/", name="rencontre_history_feed")
-    def history_feed_route(self, request):
-        from ..history_views import history_feed
-
-        return history_feed(request, self)
-
-    def with_content_json(self, content):
-        # Keep the revision's stored content: the compare view and the history show
-        # what it held even in blocks or fields removed from the code since.
-        obj = super().with_content_json(content)
-        obj.revision_content = content
-        return obj
 
     # -- validation -----------------------------------------------------------
 
