@@ -2,10 +2,11 @@
 
 One :class:`ImportRecord` per Decidim meeting. It keeps the page the meeting became,
 a fingerprint of the source row (a re-import of the same row is skipped without
-touching the page) and the value last imported for each field, per language. Comparing
-that value with Decidim's new one tells what changed *there*; comparing it with the
-page's current value tells what an editor changed *here* (a conflict: the editor's
-value is kept and reported).
+touching the page) and, per language and field, the value last read from Decidim
+(``values``) and the value the import wrote into the page (``written``). Decidim's new
+value against ``values`` tells what changed *there*; the page's current value against
+``written`` tells what an editor changed *here* (a conflict: the editor's value is kept
+and reported).
 """
 
 from django.db import models
@@ -35,6 +36,14 @@ class ImportRecord(models.Model):
         _("valeurs importées"),
         default=dict,
         help_text=_("Par langue puis par champ : la dernière valeur venue de Decidim."),
+    )
+    written = models.JSONField(
+        _("valeurs écrites"),
+        default=dict,
+        help_text=_(
+            "Par langue puis par champ : la valeur que l’import a écrite dans la page. "
+            "Une page qui en diffère a été modifiée ici."
+        ),
     )
     imported_at = models.DateTimeField(_("dernier import"))
 
