@@ -117,3 +117,77 @@ class RencontrePageFactory(wagtail_factories.PageFactory):
             RencontreOrganisation.objects.create(
                 page=self, organisation=organisation, sort_order=position
             )
+
+
+# Rencontres: the admin's page form.
+
+
+def superuser(username="redaction"):
+    """A superuser for admin tests (log in with ``client.force_login``)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(
+        username=username, email=f"{username}@example.org", password="mot-de-passe"
+    )
+
+
+def section_form_data(heading, items, introduction=""):
+    """The admin form value of a section block (Pourquoi ?, Pour et avec qui ?, Comment ?)."""
+    from wagtail.test.utils.form_data import streamfield
+
+    return {
+        "heading": heading,
+        "introduction": introduction,
+        "items": streamfield([("item", item) for item in items]),
+    }
+
+
+def rencontre_form_data(**fields):
+    """POST data of the admin form of a rencontre, flattened with ``nested_form_data``.
+
+    Defaults to a valid présentiel rencontre in Saint-Étienne (42) on 12 May 2030,
+    14:00–17:00 local time, with the three sections and no organiser. Override any
+    field; dates are typed as in the admin, ``"2030-05-12 14:00"``, in the
+    département's local time; ``description``, ``report`` take ``streamfield([...])``
+    and ``organisers`` ``inline_formset([...])`` values.
+    """
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    data = {
+        "title": "Atelier territorial Saint-Étienne Montreynaud",
+        "slug": "atelier-territorial-saint-etienne-montreynaud",
+        "departement": str(Departement.objects.get(code="42").pk),
+        "description": streamfield(
+            [
+                ("pourquoi", section_form_data("Pourquoi ?", ["Partager un diagnostic"])),
+                ("pour_qui", section_form_data("Pour et avec qui ?", ["Habitants"])),
+                ("comment", section_form_data("Comment ?", ["Atelier de 3h environ"])),
+            ]
+        ),
+        "organisers": inline_formset([]),
+        "start": "2030-05-12 14:00",
+        "end": "2030-05-12 17:00",
+        "status": "prevue",
+        "format": "presentiel",
+        "venue": "Maison de quartier de Montreynaud",
+        "address": "12 place de la Paix",
+        "postcode": "42000",
+        "commune": "Saint-Étienne",
+        "latitude": "",
+        "longitude": "",
+        "access_notes": "",
+        "online_url": "",
+        "registration_mode": "none",
+        "registration_url": "",
+        "registration_email": "",
+        "capacity": "",
+        "registration_deadline": "",
+        "report": streamfield([]),
+        "attendance": "",
+        "seo_title": "",
+        "search_description": "",
+        "image": "",
+        "comments": inline_formset([]),
+    }
+    data.update(fields)
+    return nested_form_data(data)
