@@ -164,6 +164,14 @@ class DepartementChooserTests(WagtailPageTestCase):
         self.assertEqual(self.results("2a"), ["2A - Corse-du-Sud"])
         self.assertIn("988 - Nouvelle-Calédonie", self.results("caledonie"))
 
+    def test_snippet_listing_search_works_without_the_search_index(self):
+        url = reverse("wagtailsnippets_rencontres_departement:list")
+        response = self.client.get(url, {"q": "Loire"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Loire-Atlantique")
+        self.assertContains(response, "7 départements")
+        self.assertNotContains(response, "Haute-Savoie")
+
     def test_form_field_uses_the_chooser(self):
         url = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", self.index.pk])
         response = self.client.get(url)
