@@ -48,3 +48,11 @@ register_snippet(DepartementViewSet)
 def register_rencontre_listing():
     return RencontreListingViewSet("rencontre_listing", url_prefix="rencontres")
 
+
+# -- change history (rencontres.compare, rencontres.history_views) ---------------------
+
+from . import compare as _compare  # noqa: E402
+from .history_views import hide_history_of_non_public_pages  # noqa: E402
+
+_compare.register()
+hooks.register("before_serve_page", hide_history_of_non_public_pages)

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from wagtail.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from rencontres.urls import calendar_pattern
 
 from .api import api_router
 
@@ -15,6 +18,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+    ),
 ]
 
 if settings.DEBUG:
@@ -26,6 +33,7 @@ if settings.DEBUG:
 
 # French, the default language, has no prefix; English lives under /en/.
 urlpatterns += i18n_patterns(
+    calendar_pattern,  # …/agenda.ics of rencontre pages (Wagtail's page URLs have no dots)
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

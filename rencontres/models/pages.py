@@ -17,13 +17,14 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from ..blocks import DescriptionBlock, ReportBlock
+from ..compare import RemovedFieldsPanel
 from ..forms import RencontrePageForm
 from ..geography import DEFAULT_TIMEZONE
 
@@ -306,7 +307,11 @@ class RencontrePage(RoutablePageMixin, Page):
             ObjectList(practical_panels, heading=_("Informations pratiques")),
             ObjectList(after_panels, heading=_("Après la rencontre")),
             ObjectList(promote_panels, heading=_("Promotion")),
-            ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
+            ObjectList(
+                [*Page.settings_panels, RemovedFieldsPanel()],
+                heading=_("Paramètres"),
+                classname="settings",
+            ),
         ]
     )
 
@@ -369,6 +374,33 @@ class RencontrePage(RoutablePageMixin, Page):
         """The place on one line: venue, address, postcode and commune."""
         locality = " ".join(part for part in (self.postcode, self.commune) if part)
         return ", ".join(part for part in (self.venue, self.address, locality) if part)
+
+    # -- public history (rencontres.history, rencontres.history_views) -------
+
+    @path("changements/", name="rencontre_history")
+    def history_route(self, request):
+        from ..history_views import history_list
+
+        return history_list(request, self)
+
+    @path("changements/<int:number>/", name="rencontre_history_version")
+    def history_version_route(self, request, number):
+        from ..history_views import history_version
+
+        return history_version(request, self, number)
+
+    @path("changements/feed/", name="rencontre_history_feed")
+    def history_feed_route(self, request):
+        from ..history_views import history_feed
+
+        return history_feed(request, self)
+
+    def with_content_json(self, content):
+        # Keep the revision's stored content: the compare view and the history show
+        # what it held even in blocks or fields removed from the code since.
+        obj = super().with_content_json(content)
+        obj.revision_content = content
+        return obj
 
     # -- validation -----------------------------------------------------------
 

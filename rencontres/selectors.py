@@ -1,0 +1,293 @@
+"""Public reads of rencontres: the one place where "what a visitor may see" is decided.
+
+The listing page, its .ics feed, the RSS/Atom feeds, the home page sections (and the
+API, if it wants) build their querysets here, so that they never disagree on what is
+published or on what a filter means. Every function starts from
+``RencontrePage.objects.published()`` (live and public): a draft, an unpublished
+change or a private page never leaks.
+
+Filters are a plain :class:`RencontreFilters` value; :mod:`rencontres.filters` turns a
+query string into one, and any other caller (an API endpoint) may build its own.
+"""
+
+import datetime as dt
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
+from wagtail.models import PageLogEntry
+from wagtail.search.backends import get_search_backend
+
+from .geography import DEFAULT_TIMEZONE, DEPARTEMENTS
+from .models import (
+    Departement,
+    Organisation,
+    Region,
+    RencontreIndexPage,
+    RencontreOrganisation,
+    RencontrePage,
+)
+
+#: The rendition of a rencontre's image on its card (and in Open Graph tags).
+CARD_IMAGE_SPEC = "fill-640x360"
+
+
+class Period(models.TextChoices):
+    """Which side of "now" a listing shows; upcoming includes ongoing rencontres."""
+
+    UPCOMING = "a-venir", _("À venir")
+    PAST = "passees", _("Passées")
+    ALL = "toutes", _("Toutes")
+
+
+@dataclass(frozen=True)
+class RencontreFilters:
+    """What a visitor asked to see. Empty values do not filter."""
+
+    period: str = Period.UPCOMING
+    date_from: dt.date | None = None  # in each rencontre's local time, inclusive
+    date_to: dt.date | None = None
+    departement: Departement | None = None
+    region: Region | None = None
+    format: str = ""
+    status: str = ""
+    organisation: Organisation | None = None
+    query: str = ""
+
+    def is_default(self):
+        return all(getattr(self, f.name) == f.default for f in fields(self))
+
+
+def per_page():
+    return getattr(settings, "RENCONTRES_PER_PAGE", 12)
+
+
+# -- building blocks ------------------------------------------------------------------
+
+
+def published_rencontres(*, index=None, locale=None):
+    """Live, public rencontres: all, under one index page, or in one locale."""
+    queryset = RencontrePage.objects.published()
+    if index is not None:
+        queryset = queryset.child_of(index)
+    if locale is not None:
+        queryset = queryset.filter(locale=locale)
+    return queryset
+
+
+def search_matches(query):
+    """The ids of rencontres whose indexed text matches ``query``, as a subquery.
+
+    Wagtail's search backend; on PostgreSQL with the ``french_unaccent``
+    configuration (stemmed, accents ignored). Title, description, place (venue,
+    address, postcode, commune) and département are indexed (``search_fields``).
+    """
+    results = get_search_backend().search(
+        query, RencontrePage.objects.all(), operator="and", order_by_relevance=False
+    )
+    # The database backends hand back a queryset: one SQL query with the listing.
+    get_queryset = getattr(results, "get_queryset", None)
+    if get_queryset is not None:
+        return get_queryset().values("pk")
+    return [page.pk for page in results]
+
+
+def _local_day_start(day, tz_name):
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(tz_name))
+
+
+def _timezones():
+    return sorted({tz for *_rest, tz in DEPARTEMENTS} | {DEFAULT_TIMEZONE})
+
+
+def _local_date_q(lookup, day):
+    """``lookup`` (e.g. ``"end__gte"``) against midnight of ``day`` in each rencontre's zone.
+
+    Dates are shown in the rencontre's local time (its département's zone), so a
+    visitor's "du 10 mars" means the 10th there, in Nouméa as in Paris.
+    """
+    condition = Q()
+    for tz_name in _timezones():
+        zone = Q(departement__timezone=tz_name)
+        if tz_name == DEFAULT_TIMEZONE:
+            zone |= Q(departement__isnull=True)
+        condition |= zone & Q(**{lookup: _local_day_start(day, tz_name)})
+    return condition
+
+
+def filter_rencontres(queryset, filters, *, now=None):
+    """Apply ``filters`` (a :class:`RencontreFilters`) to a queryset of rencontres."""
+    now = now or timezone.now()
+    if filters.period == Period.UPCOMING:
+        queryset = queryset.upcoming(now)
+    elif filters.period == Period.PAST:
+        queryset = queryset.past(now)
+    if filters.date_from:
+        queryset = queryset.filter(_local_date_q("end__gte", filters.date_from))
+    if filters.date_to:
+        next_day = filters.date_to + dt.timedelta(days=1)
+        queryset = queryset.filter(_local_date_q("start__lt", next_day))
+    if filters.departement is not None:
+        queryset = queryset.filter(departement=filters.departement)
+    if filters.region is not None:
+        queryset = queryset.filter(departement__region=filters.region)
+    if filters.format:
+        queryset = queryset.filter(format=filters.format)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.organisation is not None:
+        pages = RencontreOrganisation.objects.filter(organisation=filters.organisation)
+        queryset = queryset.filter(pk__in=pages.values("page_id"))
+    if filters.query:
+        queryset = queryset.filter(pk__in=search_matches(filters.query))
+    return queryset
+
+
+def order_rencontres(queryset, filters):
+    """Upcoming first by start time; past ones most recent first."""
+    if filters.period == Period.PAST:
+        return queryset.order_by("-start", "-pk")
+    return queryset.order_by("start", "pk")
+
+
+def with_card_relations(queryset):
+    """What a card shows, fetched in a constant number of queries."""
+    images = get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC)
+    return queryset.select_related("departement", "departement__region", "locale").prefetch_related(
+        Prefetch("image", queryset=images)
+    )
+
+
+def with_organisers(queryset):
+    organisers = RencontreOrganisation.objects.select_related("organisation").order_by("sort_order")
+    return queryset.prefetch_related(Prefetch("organisers", queryset=organisers))
+
+
+def with_publication_count(queryset):
+    """Annotate ``publication_count``: how many times each page was published.
+
+    The .ics SEQUENCE grows with it. One subquery, whatever the number of pages.
+    """
+    publications = (
+        PageLogEntry.objects.filter(page=OuterRef("pk"), action="wagtail.publish")
+        .order_by()
+        .values("page")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(publication_count=Coalesce(Subquery(publications), Value(0)))
+
+
+# -- what pages and feeds call ----------------------------------------------------------
+
+
+def listing_rencontres(index, filters, *, now=None):
+    """The listing of ``index``: filtered, ordered, ready for cards (paginate it)."""
+    queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
+    return with_card_relations(order_rencontres(queryset, filters))
+
+
+def calendar_rencontres(index, filters, *, now=None):
+    """The rencontres of the listing's .ics feed (same filters, no pagination)."""
+    limit = getattr(settings, "RENCONTRES_ICAL_MAX_EVENTS", 500)
+    queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
+    queryset = order_rencontres(queryset, filters).select_related("departement", "locale")
+    return with_publication_count(with_organisers(queryset))[:limit]
+
+
+def feed_rencontres(index, filters, *, now=None):
+    """The newest rencontres first (by first publication), for RSS/Atom feeds."""
+    limit = getattr(settings, "RENCONTRES_FEED_ITEMS", 30)
+    queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
+    queryset = queryset.order_by("-first_published_at", "-pk")
+    return queryset.select_related("departement", "locale")[:limit]
+
+
+def rencontre_for_calendar(page):
+    """``page`` reloaded with what its own .ics needs (organisers, publication count)."""
+    queryset = RencontrePage.objects.filter(pk=page.pk).select_related("departement", "locale")
+    return with_publication_count(with_organisers(queryset)).get()
+
+
+def organisers_of(page):
+    """The organisers of a rencontre, in order, with their organisation (one query)."""
+    return [
+        link.organisation
+        for link in page.organisers.select_related("organisation").order_by("sort_order")
+    ]
+
+
+def organisation_choices(index):
+    """Organisations that organise at least one published rencontre of ``index``."""
+    pages = published_rencontres(index=index).values("pk")
+    ids = RencontreOrganisation.objects.filter(page__in=pages).values("organisation_id")
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def rencontre_index_for_locale(locale):
+    """The first live, public rencontre index of ``locale`` (None if there is none)."""
+    return RencontreIndexPage.objects.live().public().filter(locale=locale).order_by("path").first()
+
+
+def upcoming_rencontres(*, locale, limit=3, now=None):
+    """The next ``limit`` rencontres of a locale, soonest first (home page)."""
+    queryset = published_rencontres(locale=locale).upcoming(now or timezone.now())
+    return list(with_card_relations(queryset.order_by("start", "pk"))[:limit])
+
+
+@dataclass
+class AreaCount:
+    code: str
+    name: str
+    count: int
+    children: list  # of AreaCount (the départements of a région)
+
+
+def upcoming_counts_by_area(*, locale, now=None):
+    """How many upcoming rencontres each région and département has, in one query.
+
+    Returns ``(regions, others)``: the régions (with their départements) sorted by
+    name, and the départements without a région (overseas collectivities).
+    Rencontres without a département are not counted.
+    """
+    rows = (
+        published_rencontres(locale=locale)
+        .upcoming(now or timezone.now())
+        .filter(departement__isnull=False)
+        .order_by()
+        .values(
+            "departement__code",
+            "departement__name",
+            "departement__sort_order",
+            "departement__region__code",
+            "departement__region__name",
+        )
+        .annotate(n=Count("pk"))
+    )
+    regions = {}
+    others = []
+    for row in sorted(rows, key=lambda r: (r["departement__sort_order"], r["departement__code"])):
+        departement = AreaCount(row["departement__code"], row["departement__name"], row["n"], [])
+        region_code = row["departement__region__code"]
+        if region_code is None:
+            others.append(departement)
+            continue
+        region = regions.setdefault(
+            region_code, AreaCount(region_code, row["departement__region__name"], 0, [])
+        )
+        region.count += departement.count
+        region.children.append(departement)
+    return sorted(regions.values(), key=lambda r: _sort_key(r.name)), others
+
+
+def _sort_key(name):
+    """Alphabetical order that ignores accents ("Île-de-France" after "Hauts-de-France")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -1,0 +1,118 @@
+"""Template tags of the public rencontre pages and of the home page sections.
+
+Home page (inclusion tags, for any project's home template)::
+
+    {% load rencontres_tags %}
+    {% upcoming_rencontres limit=3 %}
+    {% rencontres_overview %}
+
+Both read the active language's rencontres through :mod:`rencontres.selectors` in a
+constant number of queries.
+"""
+
+from django import template
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page
+
+from .. import selectors
+from ..dates import date_range_html, date_range_text
+from ..models import RencontreStatus
+
+register = template.Library()
+
+STATUS_BADGE = {
+    RencontreStatus.PREVUE: "fr-badge--info",
+    RencontreStatus.COMPLETE: "fr-badge--warning",
+    RencontreStatus.REPORTEE: "fr-badge--new",
+    RencontreStatus.ANNULEE: "fr-badge--error",
+}
+
+
+@register.simple_tag
+def rencontre_dates(page):
+    """ "mardi 14 mars 2023, de 14:00 à 17:00", each part in a ``<time datetime>``."""
+    return date_range_html(page.local_start, page.local_end)
+
+
+@register.simple_tag
+def rencontre_dates_text(page):
+    return date_range_text(page.local_start, page.local_end)
+
+
+@register.filter
+def status_badge_class(page):
+    return STATUS_BADGE.get(page.status, "")
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number):
+    """The current query string with ``page=number`` (filters kept)."""
+    query = context["request"].GET.copy()
+    if number == 1:
+        query.pop("page", None)
+    else:
+        query["page"] = number
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def include_optional(context, template_name):
+    """Render ``template_name`` with the current context, or nothing if it does not exist.
+
+    For sections another app may provide (the public history's "updated" notice).
+    """
+    try:
+        found = select_template([template_name])
+    except template.TemplateDoesNotExist:
+        return ""
+    return found.render(context.flatten(), context.get("request"))
+
+
+def _locale(context):
+    page = context.get("page")
+    if isinstance(page, Page) and page.locale_id:
+        return page.locale
+    return Locale.get_active()
+
+
+def _index_url(locale, request):
+    index = selectors.rencontre_index_for_locale(locale)
+    return index.get_url(request) if index is not None else ""
+
+
+@register.inclusion_tag("rencontres/includes/upcoming_rencontres.html", takes_context=True)
+def upcoming_rencontres(context, limit=3, heading_level=2):
+    """The next ``limit`` rencontres of the active language, as cards, with a link to all."""
+    request = context.get("request")
+    locale = _locale(context)
+    return {
+        "request": request,
+        "rencontres": selectors.upcoming_rencontres(locale=locale, limit=limit),
+        "index_url": _index_url(locale, request),
+        "heading_level": heading_level,
+        "card_heading_level": heading_level + 1,
+    }
+
+
+@register.inclusion_tag("rencontres/includes/rencontres_overview.html", takes_context=True)
+def rencontres_overview(context, heading_level=2):
+    """How many upcoming rencontres each région and département has, linked to the listing."""
+    request = context.get("request")
+    locale = _locale(context)
+    regions, others = selectors.upcoming_counts_by_area(locale=locale)
+    return {
+        "request": request,
+        "regions": regions,
+        "others": others,
+        "index_url": _index_url(locale, request),
+        "heading_level": heading_level,
+        "others_label": _("Collectivités d’outre-mer"),
+    }
+
+
+@register.simple_tag
+def rencontre_datetime(value):
+    """ "mardi 14 mars 2023, 14:00" in a ``<time datetime>`` (a local datetime)."""
+    return date_range_html(value, None)
