@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
 
+from rencontres.geography import DEFAULT_TIMEZONE
 from rencontres.models import (
     Departement,
     Organisation,
@@ -52,13 +53,13 @@ def _section(kind, heading, items, introduction=""):
     return (kind, {"heading": heading, "introduction": introduction, "items": items})
 
 
-def _others(today):
-    """A dozen rencontres: (slug, fields). Upcoming ones are placed after `today`."""
+def _others(today, timezones):
+    """A dozen rencontres: (slug, title, département code, fields), upcoming ones after
+    `today`, each at a wall-clock hour of its département's time zone."""
 
-    def soon(days, hour, tz="Europe/Paris", duration=3):
-        day = today + dt.timedelta(days=days)
-        start = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=zoneinfo.ZoneInfo(tz))
-        return start, start + dt.timedelta(hours=duration)
+    def soon(days, hour, duration=3):
+        """(day, hour, duration): the wall-clock time in the rencontre's own zone."""
+        return today + dt.timedelta(days=days), hour, duration
 
     def objectives(*items):
         return _section("pourquoi", "Pourquoi ?", list(items))
@@ -276,8 +277,10 @@ def _others(today):
             ["Partager le diagnostic des quartiers des Cannes et des Salines"],
         ),
     ]
-    for title, dep, (start, end), fields, why in rows:
-        fields = {**fields, "start": start, "end": end}
+    for title, dep, (day, hour, duration), fields, why in rows:
+        tz = zoneinfo.ZoneInfo(timezones.get(dep, DEFAULT_TIMEZONE))
+        start = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz)
+        fields = {**fields, "start": start, "end": start + dt.timedelta(hours=duration)}
         fields["description"] = [
             objectives(*why),
             common_audiences,
@@ -368,7 +371,8 @@ def load_rencontres(home_page, stdout=None):
     departements = {d.code: d for d in Departement.objects.all()}
     all_organisers = list(organisations.values())
     today = timezone.localdate()
-    for position, (slug, title, dep, fields) in enumerate(_others(today)):
+    timezones = {code: d.timezone for code, d in departements.items()}
+    for position, (slug, title, dep, fields) in enumerate(_others(today, timezones)):
         if slug in existing:
             continue
         organisers = [all_organisers[(position % 3) + 1]]
