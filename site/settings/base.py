@@ -185,17 +185,17 @@ if os.environ.get("REDIS_URL"):
 # Machine translation in wagtail-localize's editor: DeepL (DEEPL_API_KEY) or LibreTranslate
 # (LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY) when configured, else the harmless
 # built-in dummy translator (it reverses the words) for development and tests.
-WAGTAIL_LOCALIZE_MACHINE_TRANSLATOR = {
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
     "CLASS": "wagtail_localize.machine_translators.dummy.DummyTranslator",
     "OPTIONS": {},
 }
 if os.environ.get("DEEPL_API_KEY"):
-    WAGTAIL_LOCALIZE_MACHINE_TRANSLATOR = {
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
         "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
         "OPTIONS": {"AUTH_KEY": os.environ["DEEPL_API_KEY"]},
     }
 elif os.environ.get("LIBRETRANSLATE_URL"):
-    WAGTAIL_LOCALIZE_MACHINE_TRANSLATOR = {
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
         "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
         "OPTIONS": {
             "LIBRETRANSLATE_URL": os.environ["LIBRETRANSLATE_URL"].rstrip("/"),
