@@ -11,9 +11,10 @@ import zoneinfo
 import factory
 import wagtail_factories
 from django.utils import timezone
+from dsfr.models import DsfrConfig
 from wagtail.models import Locale, Page, Site
 
-from home.models import HomePage
+from home.models import ContentPage, FooterRole, HomePage, SitemapPage
 from rencontres.models import (
     Departement,
     Organisation,
@@ -117,6 +118,74 @@ class RencontrePageFactory(wagtail_factories.PageFactory):
             RencontreOrganisation.objects.create(
                 page=self, organisation=organisation, sort_order=position
             )
+
+
+# Home app: landing page, footer pages, site configuration.
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    """A home page; pass ``parent=Page.get_first_root_node()``, then ``make_site_root``."""
+
+    title = "Construisons ensemble Quartiers 2030"
+    slug = "accueil"
+    introduction = factory.LazyFunction(
+        lambda: [("paragraph", "<p>Les rencontres locales de la consultation.</p>")]
+    )
+
+    class Meta:
+        model = HomePage
+
+
+class ContentPageFactory(wagtail_factories.PageFactory):
+    """A content page; ``footer_role=FooterRole.LEGAL_NOTICE`` makes it a footer link."""
+
+    title = factory.Sequence(lambda n: f"Page de contenu n°{n}")
+    body = factory.LazyFunction(lambda: [("paragraph", "<p>Un paragraphe de contenu.</p>")])
+    footer_role = ""
+
+    class Meta:
+        model = ContentPage
+
+
+class SitemapPageFactory(wagtail_factories.PageFactory):
+    title = "Plan du site"
+    slug = "plan-du-site"
+
+    class Meta:
+        model = SitemapPage
+
+
+class DsfrConfigFactory(factory.django.DjangoModelFactory):
+    """django-dsfr's site configuration of one language (one row per language)."""
+
+    language = "fr"
+    site_title = "Les rencontres locales"
+    site_tagline = "Construisons ensemble Quartiers 2030"
+    accessibility_status = "NOT"
+
+    class Meta:
+        model = DsfrConfig
+        django_get_or_create = ("language",)
+
+
+def make_site_root(page):
+    """Make ``page`` the root of the default site (created if missing); returns the site."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site.root_page = page
+    site.save()
+    return site
+
+
+def build_footer_pages(home):
+    """The four footer content pages and the sitemap under ``home``: ``{role: page}``."""
+    pages = {
+        role: ContentPageFactory(parent=home, title=role.label, slug=role.value, footer_role=role)
+        for role in FooterRole
+    }
+    pages["sitemap"] = SitemapPageFactory(parent=home)
+    return pages
 
 
 # Rencontres: the admin's page form.

@@ -9,6 +9,7 @@ no page and no revision and keeps what editors changed.
 from django.conf import settings
 from django.db import transaction
 from dsfr.models import DsfrConfig
+from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale, Page, Site
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
@@ -89,8 +90,10 @@ def ensure_home_page(locale):
     home = HomePage.objects.filter(locale=locale, depth=2).first()
     created = home is None
     if created:
+        tree_root = Page.get_first_root_node()
         home = HomePage(locale=locale, live=False, **content.HOME["fr"])
-        Page.get_first_root_node().add_child(instance=home)
+        home.slug = find_available_slug(tree_root, home.slug)
+        tree_root.add_child(instance=home)
         _publish(home)
 
     welcome = root_page
@@ -116,16 +119,23 @@ def ensure_footer_pages(home):
     Returns ``(created, existing)`` counts.
     """
     created = existing = 0
+    slugs = set(home.get_children().values_list("slug", flat=True))
     for role in FooterRole:
-        if ContentPage.objects.filter(locale=home.locale_id, footer_role=role).exists():
+        values = content.FOOTER_PAGES[role]["fr"]
+        # Present if a page plays the role, or if the demo's page is still there (an editor
+        # may have taken the role off it: that choice is theirs to keep).
+        if (
+            ContentPage.objects.filter(locale=home.locale_id, footer_role=role).exists()
+            or values["slug"] in slugs
+        ):
             existing += 1
             continue
-        page = ContentPage(live=False, footer_role=role, **content.FOOTER_PAGES[role]["fr"])
+        page = ContentPage(live=False, footer_role=role, **values)
         home.add_child(instance=page)
         _publish(page)
         created += 1
 
-    if SitemapPage.objects.child_of(home).exists():
+    if SitemapPage.objects.child_of(home).exists() or content.SITEMAP["fr"]["slug"] in slugs:
         existing += 1
     else:
         page = SitemapPage(live=False, **content.SITEMAP["fr"])
@@ -138,17 +148,41 @@ def ensure_footer_pages(home):
 def _translate(page, locale, values):
     """The translation of ``page`` into ``locale``, with ``values``, published.
 
-    Returns ``(translation, created)``; an existing translation is left as it is.
+    Returns ``(translation, created)``; an existing translation is left as it is. Made
+    like ``Page.copy_for_translation`` (same translation key, under the parent's
+    translation), but with its own title, slug and text from the start: changing the slug
+    afterwards would leave redirects from URLs that never existed.
     """
     translation = page.get_translation_or_none(locale)
     if translation is not None:
         return translation.specific, False
-    translation = page.copy_for_translation(locale)
-    for name, value in values.items():
-        setattr(translation, name, value)
-    translation.save()
+    parent = page.get_parent()
+    if not parent.is_root():
+        parent = parent.get_translation(locale)
+    values = {**values, "locale": locale}
+    # A page of that slug may be left in that language (its source was deleted).
+    values["slug"] = find_available_slug(parent, values.get("slug", page.slug))
+    translation = page.specific.copy(
+        to=parent,
+        update_attrs=values,
+        copy_revisions=False,
+        keep_live=False,
+        reset_translation_key=False,
+        log_action="wagtail.copy_for_translation",
+    )
     _publish(translation)
     return translation, True
+
+
+def _has_counterpart(page, locale):
+    """Whether ``locale`` already has a page playing ``page``'s part, translated or not.
+
+    After an editor deleted and the loader re-created a French footer page, the old
+    English one is still there: it keeps its part and gets no rival.
+    """
+    if isinstance(page, ContentPage):
+        return ContentPage.objects.filter(locale=locale, footer_role=page.footer_role).exists()
+    return SitemapPage.objects.filter(locale=locale).exists()
 
 
 def ensure_translations(home, locales):
@@ -170,7 +204,11 @@ def ensure_translations(home, locales):
         ]
         sources += [(page, content.SITEMAP) for page in SitemapPage.objects.child_of(home)]
         for page, values in sources:
-            if code not in values:
+            # Only the demo's own pages get the demo's translations.
+            if code not in values or page.slug != values["fr"]["slug"]:
+                continue
+            if page.get_translation_or_none(locale) is None and _has_counterpart(page, locale):
+                existing += 1
                 continue
             _translation, was_created = _translate(page, locale, values[code])
             created += was_created

@@ -68,6 +68,7 @@ HOME = {
     },
     "en": {
         "title": "Building Quartiers 2030 together",
+        "slug": "home",
         "search_description": (
             "The local meetings of the Construisons ensemble Quartiers 2030 consultation: "
             "find a meeting near you."

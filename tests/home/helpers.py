@@ -1,0 +1,34 @@
+"""Helpers of the home tests: parse what a visitor sees."""
+
+from bs4 import BeautifulSoup
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text(element):
+    """The visible text of an element, whitespace collapsed."""
+    return " ".join(element.get_text(" ").split())
+
+
+def form_data(form):
+    """The data a browser would submit for ``form`` (a BeautifulSoup ``<form>``) as is."""
+    data = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.has_attr("disabled"):
+            continue
+        if field.name == "select":
+            selected = field.find("option", selected=True) or field.find("option")
+            data[name] = selected.get("value", "") if selected else ""
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.get("type") in ("submit", "button", "file"):
+            continue
+        else:
+            data[name] = field.get("value", "")
+    return data
