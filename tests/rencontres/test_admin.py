@@ -319,6 +319,12 @@ class ListingTests(WagtailPageTestCase):
             everything - {"Atelier Loire passé", "Atelier Lille annulé"},
         )
 
+    def test_results_view_used_by_the_filter_panel(self):
+        response = self.client.get(f"{LISTING_URL}results/", {"format": "en_ligne"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Atelier Rhône en ligne")
+        self.assertNotContains(response, "Atelier Nouméa")
+
     def test_combined_filters(self):
         loire = departement("42")
         self.assertEqual(
