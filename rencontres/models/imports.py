@@ -2,11 +2,11 @@
 
 One :class:`ImportRecord` per Decidim meeting. It keeps the page the meeting became,
 a fingerprint of the source row (a re-import of the same row is skipped without
-touching the page) and, per language and field, the value last read from Decidim
-(``values``) and the value the import wrote into the page (``written``). Decidim's new
-value against ``values`` tells what changed *there*; the page's current value against
-``written`` tells what an editor changed *here* (a conflict: the editor's value is kept
-and reported).
+touching the page) and, per language and field, a fingerprint (digest) of the value
+last read from Decidim (``values``) and of the value the import wrote into the page
+(``written``). Decidim's new value against ``values`` tells what changed *there*; the
+page's current value against ``written`` tells what an editor changed *here* (a
+conflict: the editor's value is kept and reported).
 """
 
 from django.db import models
@@ -35,14 +35,16 @@ class ImportRecord(models.Model):
     values = models.JSONField(
         _("valeurs importées"),
         default=dict,
-        help_text=_("Par langue puis par champ : la dernière valeur venue de Decidim."),
+        help_text=_(
+            "Par langue puis par champ : l’empreinte de la dernière valeur venue de Decidim."
+        ),
     )
     written = models.JSONField(
         _("valeurs écrites"),
         default=dict,
         help_text=_(
-            "Par langue puis par champ : la valeur que l’import a écrite dans la page. "
-            "Une page qui en diffère a été modifiée ici."
+            "Par langue puis par champ : l’empreinte de la valeur que l’import a écrite "
+            "dans la page. Une page qui en diffère a été modifiée ici."
         ),
     )
     imported_at = models.DateTimeField(_("dernier import"))
