@@ -1,0 +1,1 @@
+"""Importers: bring content from other platforms (Decidim) into rencontre pages."""
