@@ -88,6 +88,11 @@ def language_name(code):
         return str(languages.get(code, code))
 
 
+def cache_timeout():
+    """Seconds the computed versions of a page stay cached (0: not cached)."""
+    return getattr(settings, "RENCONTRES_HISTORY_CACHE_TIMEOUT", 60 * 60)
+
+
 def show_author():
     """Whether public pages name who published a version (default: no)."""
     return getattr(settings, "RENCONTRES_HISTORY_SHOW_AUTHOR", False)
@@ -880,12 +885,7 @@ class PageHistory:
     def _entries(self):
         """``(revision_id, timestamp, content, user_id)`` of each publication, oldest first."""
         return list(
-            PageLogEntry.objects.filter(
-                page_id=self.page.pk,
-                action__in=PUBLISH_ACTIONS,
-                revision__isnull=False,
-                revision__object_id=str(self.page.pk),
-            )
+            self._publications()
             .order_by("timestamp", "pk")
             .values_list("revision_id", "timestamp", "revision__content", "user_id")
         )
@@ -894,13 +894,44 @@ class PageHistory:
 
     @cached_property
     def versions(self):
-        """Every version, oldest first (``newest_first`` gives the public order)."""
+        """Every version, oldest first (``newest_first`` gives the public order).
+
+        Cached (``RENCONTRES_HISTORY_CACHE_TIMEOUT`` seconds, default an hour; 0 turns
+        the cache off) under a key that changes with every publication of the page.
+        """
         if self.require_public and not self.is_public:
             return []
-        if self.language:
-            with translation.override(self.language):
-                return self._compute()
-        return self._compute()
+        language = self.language or translation.get_language()
+        key = self._cache_key(language)
+        versions = cache.get(key) if key else None
+        if versions is None:
+            with translation.override(language):
+                versions = self._compute()
+            if key:
+                cache.set(key, versions, cache_timeout())
+        for version in versions:
+            version.url = self.url_for(ROUTE_VERSION, version.number)
+        return versions
+
+    def _cache_key(self, language):
+        """A key naming the page's latest publication (one small query), so that any
+        publication, even of a page object loaded earlier, computes the versions anew."""
+        if not cache_timeout() or not self.page.pk:
+            return None
+        latest = (
+            self._publications().order_by("-timestamp", "-pk").values_list("pk", flat=True).first()
+        )
+        if latest is None:
+            return None
+        return f"rencontres:history:{self.page.pk}:{latest}:{language}:{int(bool(show_author()))}"
+
+    def _publications(self):
+        return PageLogEntry.objects.filter(
+            page_id=self.page.pk,
+            action__in=PUBLISH_ACTIONS,
+            revision__isnull=False,
+            revision__object_id=str(self.page.pk),
+        )
 
     @property
     def newest_first(self):
@@ -954,7 +985,6 @@ class PageHistory:
             previous_revision_id = revision_id
         for version in versions:
             version.total = len(versions)
-            version.url = self.url_for(ROUTE_VERSION, version.number)
         return versions
 
     def _changes(self, previous, current):
@@ -976,9 +1006,9 @@ class PageHistory:
             changes.append(
                 FieldChange(
                     name=spec.name,
-                    label=spec.label,
+                    label=str(spec.label),
                     language=self.page.locale.language_code if spec.translatable else None,
-                    language_name=self.language_name if spec.translatable else None,
+                    language_name=str(self.language_name) if spec.translatable else None,
                     before=before,
                     after=after,
                 )
@@ -1044,30 +1074,24 @@ def version_changes(page, number, language=None, request=None):
     return PageHistory(page, language=language, request=request).version(number).changes
 
 
-def _cache_key(page):
-    published = page.last_published_at.timestamp() if page.last_published_at else ""
-    return f"rencontres:history:last:{page.pk}:{page.live_revision_id}:{published}"
-
-
 def last_version(page, request=None):
-    """The latest version of a live, public page (``None`` if it has none), cached until
-    the page is published again. For « Mis à jour le … » on the page itself."""
-    if not page.live or not page.pk:
+    """The latest version of a live, public page (``None`` if it has none), for « Mis à
+    jour le … » on the page itself. Its number and date are cached under a key that
+    changes with every publication, so a page view costs one query (view restrictions)."""
+    if not page.live or not page.pk or page.get_view_restrictions().exists():
         return None
-    if page.get_view_restrictions().exists():
-        return None
-    key = _cache_key(page)
-    cached = cache.get(key)
+    history = PageHistory(page, request=request, public=True)
+    published = page.last_published_at.timestamp() if page.last_published_at else ""
+    key = f"rencontres:history:last:{page.pk}:{page.live_revision_id}:{published}"
+    cached = cache.get(key) if cache_timeout() else None
     if cached is None:
-        history = PageHistory(page, require_public=False, request=request)
-        versions = history.versions
-        latest = versions[-1] if versions else None
-        cached = (latest.number, latest.published_at, latest.revision_id) if latest else (0, 0, 0)
-        cache.set(key, cached, 60 * 60 * 24)
-    number, published_at, revision_id = cached
-    if not number:
+        latest = history.versions[-1] if history.versions else None
+        cached = (latest.number, latest.published_at, latest.revision_id) if latest else (0,)
+        if cache_timeout():
+            cache.set(key, cached, cache_timeout())
+    if not cached[0]:
         return None
-    history = PageHistory(page, require_public=False, request=request)
+    number, published_at, revision_id = cached
     return Version(
         number=number,
         total=number,

@@ -699,7 +699,10 @@ def _count(client, url):
 
 
 @pytest.mark.django_db
-def test_history_queries_do_not_grow_with_revisions(client, django_assert_max_num_queries):
+def test_history_queries_do_not_grow_with_revisions(
+    client, settings, django_assert_max_num_queries
+):
+    settings.RENCONTRES_HISTORY_CACHE_TIMEOUT = 0  # measure the computation, not the cache
     _home, index = build_site()
     page = new_rencontre(index, title="Atelier territorial à 200 versions")
     page = add_published_revisions(page, 19)
@@ -728,9 +731,34 @@ def test_history_queries_do_not_grow_with_revisions(client, django_assert_max_nu
 
 
 def _log_queries(client, url):
+    """The queries of a GET that read publications (log entries)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return [q["sql"] for q in queries if "wagtailcore_pagelogentry" in q["sql"]]
+
+
+def _content_queries(client, url):
+    """The queries of a GET that load revisions' content (the computation)."""
+    return [sql for sql in _log_queries(client, url) if '"wagtailcore_revision"."content"' in sql]
+
+
+@pytest.mark.django_db
+def test_versions_cached_until_the_next_publication(client):
+    _home, index = build_site()
+    page = add_published_revisions(new_rencontre(index), 30)
+    cache.clear()
+    url = history_url(page)
+    assert len(_content_queries(client, url)) == 1  # computed…
+    assert _content_queries(client, url) == []  # …then read from the cache
+    assert len(_log_queries(client, url)) == 1  # (the key: the latest publication)
+    assert _content_queries(client, history_url(page, "3/")) == []
+    total = len(published_versions(page))
+    page = publish(page, venue="Salle des associations Jean Moulin")
+    assert len(_content_queries(client, url)) == 1  # a publication changes the key
+    response = client.get(history_url(page, f"{total + 1}/"))
+    assert changes_on(response)["Nom du lieu (Français)"]["added"] == [
+        "Salle des associations Jean Moulin"
+    ]
 
 
 @pytest.mark.django_db
@@ -738,7 +766,7 @@ def test_rencontre_page_caches_its_last_version(client):
     _home, index = build_site()
     page = add_published_revisions(new_rencontre(index), 50)
     cache.clear()
-    assert len(_log_queries(client, page.url)) == 1  # computed once…
+    assert len(_content_queries(client, page.url)) == 1  # computed once…
     assert _log_queries(client, page.url) == []  # …then read from the cache
     page = publish(page, venue="Salle des associations")
     html = soup(client.get(page.url))

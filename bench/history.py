@@ -1,0 +1,344 @@
+"""Benchmark: the public change history of a rencontre with 200 published revisions.
+
+Prints the median render time (and the SQL query count) of the history list
+(« changements/ »), of a version page (« changements/<n>/ », both layouts), of the Atom
+feed and of the rencontre's page (« Mis à jour le … »), over 30 requests each with
+Django's test client: computed on every request (``RENCONTRES_HISTORY_CACHE_TIMEOUT=0``)
+and with the default cache (the versions of a page are kept until its next publication).
+
+    DJANGO_SETTINGS_MODULE=rencontres_site.settings.dev .venv/bin/python bench/history.py
+    make bench                                       # every bench/*.py, on PostgreSQL
+
+It leaves nothing behind: in a migrated database (PostgreSQL through ``DATABASE_URL``,
+or SQLite) it writes in one transaction that it rolls back; otherwise, or with
+``BENCH_OWN_DATABASE=1``, it creates a database of its own (``bench_history_<pid>`` on
+the PostgreSQL server, in memory on SQLite), migrates it and destroys it at the end.
+``BENCH_REQUESTS`` (default 30) and
+``BENCH_REVISIONS`` (default 200) change the sizes; with ``BENCH_RESULTS_DIR`` set the
+figures are also written there as ``history.json``.
+"""
+
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencontres_site.settings.dev")
+
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:
+    django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+    teardown_test_environment,
+)
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+REVISIONS = int(os.environ.get("BENCH_REVISIONS", "200"))
+
+POURQUOI = [
+    "Partager des éléments de diagnostic issus des quartiers populaires concernés",
+    "Collecter des avis, préconisations pour le futur contrat de ville",
+    "Mobiliser habitants et acteurs pour les Assises de la politique de la ville",
+]
+POUR_QUI = [
+    "Acteurs (sociaux, culturels, économiques) des quartiers populaires",
+    "Habitants et associations d’habitants",
+]
+COMMENT = [
+    "Atelier de 3h environ (pauses comprises)",
+    "Méthodologies créatives et participatives",
+]
+VENUES = ["Salle Aristide Briand", "Maison des associations", "Centre social du Crêt de Roch"]
+
+
+def _item(value):
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
+
+
+def _section(kind, heading, items):
+    return {
+        "type": kind,
+        "value": {"heading": heading, "introduction": "", "items": [_item(i) for i in items]},
+        "id": str(uuid.uuid4()),
+    }
+
+
+def build_rencontre():
+    """A published rencontre (version 1) under a rencontres index at the site's root."""
+    from wagtail.models import Site
+
+    from rencontres.models import (
+        Departement,
+        Organisation,
+        RencontreIndexPage,
+        RencontreOrganisation,
+        RencontrePage,
+    )
+
+    site = Site.objects.get(is_default_site=True)
+    index = RencontreIndexPage(title="Les rencontres locales", slug="rencontres-bench")
+    site.root_page.add_child(instance=index)
+    index.save_revision().publish()
+    organisations = [
+        Organisation.objects.create(name=name)
+        for name in (
+            "Kaléido’Scop",
+            "Centre social Les Trois Quartiers",
+            "Collectif Pouvoir d’agir",
+        )
+    ]
+    start = dt.datetime(2030, 3, 16, 13, 0, tzinfo=dt.UTC)
+    page = RencontrePage(
+        title="Atelier territorial Vallée du Gier",
+        slug="atelier-territorial-vallee-du-gier",
+        departement=Departement.objects.get(code="42"),
+        start=start,
+        end=start + dt.timedelta(hours=3),
+        format="presentiel",
+        venue=VENUES[0],
+        address="Place de la Liberté",
+        postcode="42400",
+        commune="Saint-Chamond",
+        access_notes="Tram T1, arrêt Hôtel de Ville. Salle accessible en fauteuil roulant.",
+        description=json.dumps(
+            [
+                _section("pourquoi", "Pourquoi ?", POURQUOI),
+                _section("pour_qui", "Pour et avec qui ?", POUR_QUI),
+                _section("comment", "Comment ?", COMMENT),
+            ]
+        ),
+    )
+    index.add_child(instance=page)
+    RencontreOrganisation.objects.create(page=page, organisation=organisations[0], sort_order=0)
+    page = RencontrePage.objects.get(pk=page.pk)
+    page.save_revision().publish()
+    return RencontrePage.objects.get(pk=page.pk), organisations
+
+
+def add_publications(page, organisations, count):
+    """``count`` publications written in bulk, each an ordinary edit by staff; one in
+    seven changes only the SEO title (not a version)."""
+    from wagtail.models import PageLogEntry, Revision
+
+    content = page.serializable_data()
+    blocks = json.loads(content["description"])
+    when = page.last_published_at
+    revisions = []
+    for n in range(1, count + 1):
+        content = dict(content)
+        kind = n % 7
+        if kind == 0:
+            content["seo_title"] = f"Atelier Vallée du Gier — {n}"
+        elif kind == 1:
+            blocks = json.loads(json.dumps(blocks))
+            blocks[n % 3]["value"]["items"].append(_item(f"Point ajouté lors de la révision {n}"))
+            content["description"] = json.dumps(blocks)
+        elif kind == 2:
+            blocks = json.loads(json.dumps(blocks))
+            items = blocks[n % 3]["value"]["items"]
+            items[0] = {**items[0], "value": f"{items[0]['value'].split(' (')[0]} (révisé {n})"}
+            content["description"] = json.dumps(blocks)
+        elif kind == 3:
+            content["status"] = "complete" if content["status"] == "prevue" else "prevue"
+            content["capacity"] = 40 + n
+        elif kind == 4:
+            content["venue"] = VENUES[n % len(VENUES)]
+        elif kind == 5:
+            start = content["start"]
+            if isinstance(start, str):
+                start = dt.datetime.fromisoformat(start)
+            start = start + dt.timedelta(minutes=30)
+            content["start"] = start.isoformat()
+            content["end"] = (start + dt.timedelta(hours=3)).isoformat()
+        else:
+            chosen = organisations[: 1 + n % len(organisations)]
+            content["organisers"] = [
+                {"pk": None, "page": page.pk, "sort_order": i, "organisation": org.pk}
+                for i, org in enumerate(chosen)
+            ]
+        when = when + dt.timedelta(hours=5)
+        revisions.append(
+            Revision(
+                content_type=page.content_type,
+                base_content_type=page.get_base_content_type(),
+                object_id=str(page.pk),
+                object_str=page.title,
+                content=content,
+                created_at=when,
+            )
+        )
+    Revision.objects.bulk_create(revisions)
+    if revisions[0].pk is None:  # backends that do not return ids from bulk inserts
+        revisions = list(
+            Revision.objects.filter(object_id=str(page.pk)).order_by("-pk")[: len(revisions)]
+        )[::-1]
+    PageLogEntry.objects.bulk_create(
+        PageLogEntry(
+            content_type=page.content_type,
+            label=page.title,
+            action="wagtail.publish",
+            timestamp=revision.created_at,
+            page_id=page.pk,
+            revision=revision,
+            content_changed=True,
+        )
+        for revision in revisions
+    )
+    latest = revisions[-1]
+    live = page.with_content_json(latest.content)
+    live.live_revision = latest
+    live.latest_revision = latest
+    live.last_published_at = latest.created_at
+    live.save(clean=False)
+    return live
+
+
+def measure(client, url):
+    """Median milliseconds and the query count of ``REQUESTS`` GETs (after one warm-up)."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    query_count = len(queries)
+    timings = []
+    for _ in range(REQUESTS):
+        begin = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200
+    return statistics.median(timings), query_count
+
+
+def run():
+    from rencontres.history import PageHistory
+
+    page, organisations = build_rencontre()
+    page = add_publications(page, organisations, REVISIONS - 1)
+    history = PageHistory(page)
+    versions = history.versions
+    total = len(versions)
+    middle = versions[total // 2].number
+    base = page.url + "changements/"
+    client = Client()
+    rows = [
+        ("history list", base),
+        (f"version {middle} (unified)", f"{base}{middle}/"),
+        (f"version {middle} (side by side)", f"{base}{middle}/?affichage=cote-a-cote"),
+        (f"version {total} (latest)", f"{base}{total}/"),
+        ("Atom feed", f"{base}feed/"),
+        ("rencontre page", page.url),
+    ]
+    engine = connection.vendor
+    print(
+        f"history: rencontre with {REVISIONS} published revisions → {total} versions "
+        f"({engine}, median of {REQUESTS} requests; computed = cache off, cached = default)"
+    )
+    print(f"  {'':<32} {'computed':>10} {'queries':>8} {'cached':>10} {'queries':>8}")
+    results = {}
+    for label, url in rows:
+        with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
+            computed, computed_queries = measure(client, url)
+        cached, cached_queries = measure(client, url)
+        results[label] = {
+            "url": url,
+            "computed_ms": round(computed, 1),
+            "computed_queries": computed_queries,
+            "cached_ms": round(cached, 1),
+            "cached_queries": cached_queries,
+        }
+        print(
+            f"  {label:<32} {computed:7.1f} ms {computed_queries:8d} "
+            f"{cached:7.1f} ms {cached_queries:8d}"
+        )
+    timings = []
+    with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
+        for _ in range(REQUESTS):
+            begin = time.perf_counter()
+            PageHistory(page).versions  # noqa: B018 - the engine alone, without the page
+            timings.append((time.perf_counter() - begin) * 1000)
+    results["engine alone"] = {"computed_ms": round(statistics.median(timings), 1)}
+    print(f"  {'engine alone (PageHistory)':<32} {statistics.median(timings):7.1f} ms")
+    if os.environ.get("BENCH_PROFILE") == "1":
+        import cProfile
+        import pstats
+
+        with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
+            profile = cProfile.Profile()
+            profile.runcall(lambda: PageHistory(page).versions)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+    results_dir = os.environ.get("BENCH_RESULTS_DIR")
+    if results_dir:
+        Path(results_dir).mkdir(parents=True, exist_ok=True)
+        out = Path(results_dir) / "history.json"
+        out.write_text(
+            json.dumps(
+                {"revisions": REVISIONS, "versions": total, "database": engine, **results},
+                indent=2,
+            )
+        )
+    return results
+
+
+class Rollback(Exception):
+    """Raised to undo everything the benchmark wrote."""
+
+
+def _migrated():
+    from django.db.migrations.executor import MigrationExecutor
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and ":memory:" not in name and not Path(name).exists():
+        return False  # connecting would create an empty database file
+    try:
+        executor = MigrationExecutor(connection)
+        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:  # noqa: BLE001 - no database or no tables: not migrated
+        return False
+
+
+def main():
+    setup_test_environment(debug=False)
+    try:
+        if os.environ.get("BENCH_OWN_DATABASE") != "1" and _migrated():
+            # A migrated database (``make bench`` migrates it): work in one transaction
+            # and roll it back, so that nothing stays.
+            print("history: in a transaction of the configured database, rolled back")
+            try:
+                with transaction.atomic():
+                    run()
+                    raise Rollback
+            except Rollback:
+                pass
+        else:
+            # Not migrated (or asked): a database of our own, migrated, then destroyed.
+            if connection.vendor != "sqlite":
+                connection.settings_dict.setdefault("TEST", {})
+                connection.settings_dict["TEST"]["NAME"] = f"bench_history_{os.getpid()}"
+            old_name = connection.settings_dict["NAME"]
+            print("history: in a database of its own (migrating it first)")
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+            try:
+                run()
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+    finally:
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()
