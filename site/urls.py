@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from rencontres.urls import calendar_pattern
 
 from .api import api_router
+from .sitemaps import MultilingualSitemap
 
 # Outside i18n_patterns: the admin, the API (an unknown id must be a 404, never a
 # redirect to a language prefix), documents and the sitemap.
@@ -17,7 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

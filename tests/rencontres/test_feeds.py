@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from django.test import TestCase
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from tests.factories import local_datetime
 
@@ -139,6 +139,23 @@ class FeedTests(TestCase):
         self.assertIn(self.past.full_url, locations)
         self.assertNotIn(self.private.full_url, locations)
         self.assertNotIn(self.draft.full_url, locations)
+
+    def test_sitemap_lists_every_language(self):
+        english = Locale.objects.get_or_create(language_code="en")[0]
+        home_en = self.index.get_parent().specific.copy_for_translation(english)
+        home_en.save_revision().publish()
+        index_en = self.index.copy_for_translation(english)
+        index_en.save_revision().publish()
+        gier_en = self.gier.copy_for_translation(english)
+        gier_en.save_revision().publish()
+        response = self.client.get("/sitemap.xml")
+        locations = [loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")]
+        self.assertIn(
+            "http://localhost/en/rencontres/atelier-territorial-vallee-du-gier/", locations
+        )
+        self.assertIn("http://localhost/en/rencontres/", locations)
+        self.assertIn(self.gier.full_url, locations)
+        self.assertEqual(len(locations), len(set(locations)))
 
     def test_robots_txt(self):
         response = self.client.get("/robots.txt")
