@@ -5,6 +5,7 @@ from django.db import transaction
 
 from home.demo.rencontres import load_rencontres
 from home.demo.site import load_site
+from home.demo.translations import load_translations
 
 
 class Command(BaseCommand):
@@ -18,4 +19,6 @@ class Command(BaseCommand):
         home = load_site(stdout=self.stdout)
         with transaction.atomic():
             load_rencontres(home, stdout=self.stdout)
+        # Outside any transaction: wagtail-localize publishes translations on commit.
+        load_translations(home, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration chargé."))
