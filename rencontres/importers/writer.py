@@ -216,39 +216,24 @@ class BulkPageCreator:
                 page.first_published_at = page.last_published_at = now
                 page.latest_revision_created_at = now
 
-            base_rows = Page.objects.using(self.db).bulk_create(
-                [
-                    Page(**{f.attname: getattr(page, f.attname) for f in self.page_fields})
-                    for page in pages
-                ]
-            )
-            for page, row in zip(pages, base_rows, strict=True):
-                page.id = page.page_ptr_id = row.id
-                page._state.adding = False
-                page._state.db = self.db
-            RencontrePage._base_manager.using(self.db)._insert(
-                pages, fields=self.child_fields, using=self.db
-            )
-
-            revisions = Revision.objects.using(self.db).bulk_create(
-                [
-                    Revision(
-                        content_type_id=self.rencontre_type.id,
-                        base_content_type_id=self.page_type.id,
-                        object_id=str(page.pk),
-                        user=self.user,
-                        created_at=now,
-                        content=page.serializable_data(),
-                        object_str=str(page),
-                    )
-                    for page in pages
-                ]
-            )
-            for page, revision in zip(pages, revisions, strict=True):
-                page.latest_revision = page.live_revision = revision
-            Page.objects.using(self.db).bulk_update(
-                pages, ["latest_revision", "live_revision"], batch_size=500
-            )
+            page_ids = self._reserve_page_ids(len(pages))
+            if page_ids:
+                # PostgreSQL: ids known first, so revisions are written before the pages
+                # that point to them and no page row is updated afterwards.
+                for page, page_id in zip(pages, page_ids, strict=True):
+                    page.id = page.page_ptr_id = page_id
+                revisions = self._insert_revisions(pages, now)
+                for page, revision in zip(pages, revisions, strict=True):
+                    page.latest_revision = page.live_revision = revision
+                self._insert_pages(pages)
+            else:
+                self._insert_pages(pages)
+                revisions = self._insert_revisions(pages, now)
+                for page, revision in zip(pages, revisions, strict=True):
+                    page.latest_revision = page.live_revision = revision
+                Page.objects.using(self.db).bulk_update(
+                    pages, ["latest_revision", "live_revision"], batch_size=500
+                )
             Page.objects.using(self.db).filter(pk=parent.pk).update(
                 numchild=F("numchild") + len(pages)
             )
@@ -285,6 +270,50 @@ class BulkPageCreator:
                 record.imported_at = now
             ImportRecord.objects.using(self.db).bulk_create(records)
         return pages
+
+    def _reserve_page_ids(self, count):
+        """Ids for ``count`` new pages from the table's sequence (PostgreSQL), else []."""
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Page._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def _insert_pages(self, pages):
+        """The ``wagtailcore_page`` rows, then the ``RencontrePage`` rows (MTI)."""
+        fields = self.page_fields
+        if pages[0].id is not None:
+            fields = [Page._meta.pk, *fields]
+        rows = Page.objects.using(self.db).bulk_create(
+            [Page(**{f.attname: getattr(page, f.attname) for f in fields}) for page in pages]
+        )
+        for page, row in zip(pages, rows, strict=True):
+            page.id = page.page_ptr_id = row.id
+            page._state.adding = False
+            page._state.db = self.db
+        RencontrePage._base_manager.using(self.db)._insert(
+            pages, fields=self.child_fields, using=self.db
+        )
+
+    def _insert_revisions(self, pages, now):
+        return Revision.objects.using(self.db).bulk_create(
+            [
+                Revision(
+                    content_type_id=self.rencontre_type.id,
+                    base_content_type_id=self.page_type.id,
+                    object_id=str(page.pk),
+                    user=self.user,
+                    created_at=now,
+                    content=page.serializable_data(),
+                    object_str=str(page),
+                )
+                for page in pages
+            ]
+        )
 
     def _index_references(self, pages):
         """What ``ReferenceIndex.create_or_update_for_object`` writes for a new object."""

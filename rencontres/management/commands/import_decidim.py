@@ -10,13 +10,21 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from wagtail.models import Locale
 
 from rencontres.importers.decidim import NotADecidimExport, read_export
 from rencontres.importers.service import DecidimImporter, field_label
 from rencontres.models import RencontreIndexPage
+
+
+RESUME = gettext_lazy(
+    "Les rencontres déjà enregistrées le restent et aucune n’est à moitié écrite : "
+    "relancez la même commande pour terminer."
+)
 
 
 class ProgressBar:
@@ -112,13 +120,15 @@ class Command(BaseCommand):
         try:
             report = importer.run(rows)
         except KeyboardInterrupt:
-            self.stderr.write(
-                _(
-                    "\nImport interrompu. Les rencontres déjà enregistrées le restent, "
-                    "aucune n’est à moitié écrite : relancez la même commande pour terminer."
-                )
-            )
+            self.stderr.write("\n" + _("Import interrompu.") + " " + RESUME)
             sys.exit(130)
+        except DatabaseError as error:
+            raise CommandError(
+                _("Import interrompu par une erreur de la base de données : %(error)s.")
+                % {"error": str(error).strip()}
+                + " "
+                + RESUME
+            ) from error
         self.write_report(report, options["file"], index, time.perf_counter() - started)
 
     def write_report(self, report, file_name, index, seconds):
