@@ -12,14 +12,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.models import Locale
 
 from rencontres.importers.decidim import NotADecidimExport, read_export
 from rencontres.importers.service import DecidimImporter, field_label
 from rencontres.models import RencontreIndexPage
-
 
 RESUME = gettext_lazy(
     "Les rencontres déjà enregistrées le restent et aucune n’est à moitié écrite : "
