@@ -567,7 +567,7 @@ def block_lines(block, raw, resolver, top_level=False):
             return html_lines(raw)
         return [line.rstrip() for line in str(raw).splitlines() if line.strip()]
     if isinstance(block, blocks.ChooserBlock):
-        ref = resolver.ref(block.target_model, raw)
+        ref = resolver.ref(block.model_class, raw)  # target_model may be "app.Model"
         if ref is None:
             return []
         return [Lazy(lambda ref=ref: labelled(block.label, ref))]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from tests.factories import local_datetime, sections
 
 from .public import (
+    document,
+    image,
     in_days,
     inline_text,
     make_private,
@@ -246,6 +248,21 @@ class DetailTests(TestCase):
     def test_back_to_the_listing(self):
         link = self.get(self.gier).find("a", string="Toutes les rencontres")
         self.assertEqual(link["href"], self.index.url)
+
+    def test_description_with_image_and_document(self):
+        doc = document("Programme de l’atelier")
+        page = rencontre(
+            self.index,
+            title="Atelier illustré",
+            description=[
+                ("image", {"image": image(), "alt_text": "Les participants", "caption": ""}),
+                ("document", {"document": doc, "title": ""}),
+            ],
+        )
+        description = self.get(page).select_one(".rencontre-description")
+        self.assertEqual(description.find("img")["alt"], "Les participants")
+        link = description.find("a", href=doc.url)
+        self.assertIn("Programme de l’atelier", text(link))
 
     def test_unpublished_changes_never_shown(self):
         html = self.get(self.changed)
