@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -470,3 +471,30 @@ def test_publishing_again_keeps_one_card(client, db):
     publish(page)
     for params in ({"q": "unique"}, {"organisateur": first.pk}, {}):
         assert card_titles(client.get(index.url, params)) == ["Atelier unique"]
+
+
+@pytest.mark.sqlite
+def test_listing_search_and_calendar_work_on_the_quick_start_database(client, db):
+    """`make run` uses SQLite: the listing, its search and its calendar work there too."""
+    _home, index = site()
+    rencontre(
+        index,
+        title="Atelier territorial Vallée du Gier",
+        commune="Rive-de-Gier",
+        postcode="42800",
+        start=in_days(5, 14),
+    )
+    rencontre(index, title="Atelier de Vaulx-en-Velin", departement_code="69", start=in_days(6, 14))
+    assert card_titles(client.get(index.url, {"region": "84"})) == [
+        "Atelier territorial Vallée du Gier",
+        "Atelier de Vaulx-en-Velin",
+    ]
+    assert card_titles(client.get(index.url, {"departement": "69"})) == [
+        "Atelier de Vaulx-en-Velin"
+    ]
+    assert card_titles(client.get(index.url, {"q": "Gier"})) == [
+        "Atelier territorial Vallée du Gier"
+    ]
+    response = client.get(f"{index.url}agenda.ics")
+    assert response.status_code == 200
+    assert response.content.count(b"BEGIN:VEVENT") == 2
