@@ -45,9 +45,7 @@ def ensure_translated_ancestors(page, locale):
             continue
         source, _ = TranslationSource.get_or_create_from_instance(ancestor)
         with transaction.atomic():
-            source.create_or_update_translation(
-                locale, publish=True, fallback=True, copy_parent_pages=True
-            )
+            _write_translation(source, locale, copy_parent_pages=True)
 
 
 def _aligned_stream(source_raw, translated_raw):
@@ -103,8 +101,7 @@ def _shadow(source_page, values):
 def translate_page(source_page, locale, values, fields=None, user=None):
     """Create or update the ``locale`` translation of ``source_page`` with ``values``
     (``{field: value}``; ``fields`` limits which ones are written, the others keep their
-    current translation). Returns the translated page. Call inside a transaction: the
-    translation is published when it commits."""
+    current translation). Returns the translated page, published."""
     source, _ = TranslationSource.update_or_create_from_instance(source_page)
     Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
@@ -145,8 +142,22 @@ def translate_page(source_page, locale, values, fields=None, user=None):
                 "field_error": "",
             },
         )
-    page, _ = source.create_or_update_translation(
-        locale, user=user, publish=True, fallback=True, copy_parent_pages=False
+    return _write_translation(source, locale, user=user)
+
+
+def _write_translation(source, locale, user=None, copy_parent_pages=False):
+    """Write the translation and publish it now, in the current transaction.
+
+    wagtail-localize's ``publish=True`` publishes when the transaction commits, from a
+    page object saved before: when several pages are written in one transaction (tests,
+    a caller's atomic block) that stale copy overwrites the tree counters of the parent
+    translated meanwhile, and its children are no longer found (404 under /en/).
+    """
+    page, _created = source.create_or_update_translation(
+        locale, user=user, publish=False, fallback=True, copy_parent_pages=copy_parent_pages
+    )
+    Page.objects.get(pk=page.pk).specific.get_latest_revision().publish(
+        user=user, skip_permission_checks=True
     )
     return page
 

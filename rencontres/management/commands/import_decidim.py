@@ -9,8 +9,10 @@ in Decidim, except what editors changed here (reported as conflicts).
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.models import Locale
@@ -102,6 +104,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # Staff read the report in the site's language (French), whatever was active.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._handle(options)
+
+    def _handle(self, options):
         self.verbosity = options["verbosity"]
         index = resolve_index(options["index"])
         try:

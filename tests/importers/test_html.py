@@ -1,0 +1,135 @@
+"""Decidim's HTML descriptions become section blocks and sanitised rich text."""
+
+from rencontres.importers.html import description_blocks, plain_text, sanitise_rich_text
+
+# The description of the seed page (« Atelier territorial Vallée du Gier » on Decidim, in
+# shared/seed), verbatim: the text Decidim showed, headings glued to bullets included.
+SEED_DESCRIPTION = """\
+Pourquoi ?
+•Partager des éléments de diagnostic issus des quartiers populaires concernés
+•Collecter des avis, préconisations pour le futur contrat de ville
+•Mobiliser habitants et acteurs pour les Assises de la politique de la ville
+•Engager une dynamique de concertation territoriale pour l’application du futur contrat de ville métropolitain
+Pour et avec qui ?
+•Acteurs (sociaux, culturels, économiques) des quartiers populaires
+•Habitants et associations d’habitants
+•Agents des collectivités concernés par la politique de la ville (chefs de projet, responsables de service)Comment ?
+•Atelier de 3h environ (pauses comprises)
+•Méthodologies créatives et participatives
+•Animation et outillage par Kaléido’Scop, coopérative expérimentée sur les enjeux et outils de la participation : méthodes reproductibles et transmises pour d’autres temps de concertation sur les territoires
+"""  # noqa: E501 - verbatim
+
+
+def _sections(blocks):
+    return {
+        block["type"]: (
+            block["value"]["heading"],
+            [item["value"] for item in block["value"]["items"]],
+        )
+        for block in blocks
+        if isinstance(block["value"], dict)
+    }
+
+
+def test_the_seed_description_becomes_the_three_sections_with_its_bullets_verbatim():
+    blocks = description_blocks(SEED_DESCRIPTION)
+
+    assert [block["type"] for block in blocks] == ["pourquoi", "pour_qui", "comment"]
+    sections = _sections(blocks)
+    assert sections["pourquoi"][0] == "Pourquoi ?"
+    assert sections["pourquoi"][1] == [
+        "Partager des éléments de diagnostic issus des quartiers populaires concernés",
+        "Collecter des avis, préconisations pour le futur contrat de ville",
+        "Mobiliser habitants et acteurs pour les Assises de la politique de la ville",
+        "Engager une dynamique de concertation territoriale pour l’application du futur "
+        "contrat de ville métropolitain",
+    ]
+    # "…(chefs de projet, responsables de service)Comment ?": the glued heading is split off.
+    assert sections["pour_qui"][1][-1] == (
+        "Agents des collectivités concernés par la politique de la ville "
+        "(chefs de projet, responsables de service)"
+    )
+    assert len(sections["comment"][1]) == 3
+    assert sections["comment"][1][2].startswith("Animation et outillage par Kaléido’Scop")
+
+
+def test_html_with_li_bullets_headings_and_other_paragraphs():
+    html = (
+        "<p>Une rencontre ouverte à toutes et tous.</p>"
+        "<h2>Pourquoi ?</h2><ul><li>Faire le bilan</li><li>Recueillir les priorités</li></ul>"
+        "<p><strong>Pour et avec qui&nbsp;?</strong></p><p>Tous les publics :</p>"
+        "<ul><li>Habitants</li><li>Conseils citoyens</li></ul>"
+        "<p><b>Comment :</b></p><p>• Plénière<br>• Ateliers</p>"
+        '<p>Plus d’informations <a href="https://www.example.org/" onclick="x()">ici</a>.'
+        "<script>alert('x')</script></p>"
+    )
+    blocks = description_blocks(html)
+
+    assert [block["type"] for block in blocks] == [
+        "texte",
+        "pourquoi",
+        "pour_qui",
+        "comment",
+        "texte",
+    ]
+    assert blocks[0]["value"] == "<p>Une rencontre ouverte à toutes et tous.</p>"
+    pour_qui = blocks[2]["value"]
+    assert pour_qui["introduction"] == "Tous les publics :"
+    assert [item["value"] for item in pour_qui["items"]] == ["Habitants", "Conseils citoyens"]
+    assert [item["value"] for item in blocks[3]["value"]["items"]] == ["Plénière", "Ateliers"]
+    assert (
+        blocks[4]["value"]
+        == '<p>Plus d’informations <a href="https://www.example.org/">ici</a>.</p>'
+    )
+    # Every block and every item has its own id, as the admin gives them.
+    ids = [block["id"] for block in blocks] + [
+        item["id"] for block in blocks[1:4] for item in block["value"]["items"]
+    ]
+    assert len(set(ids)) == len(ids)
+
+
+def test_english_headings_give_the_same_sections():
+    blocks = description_blocks(
+        "<p><strong>Why?</strong></p><p>•Share a diagnosis</p>"
+        "<p><strong>For and with whom?</strong></p><ul><li>Residents</li></ul>"
+        "<p><strong>How?</strong></p><ul><li>A workshop</li></ul>"
+    )
+    assert _sections(blocks) == {
+        "pourquoi": ("Why?", ["Share a diagnosis"]),
+        "pour_qui": ("For and with whom?", ["Residents"]),
+        "comment": ("How?", ["A workshop"]),
+    }
+
+
+def test_a_description_without_sections_is_rich_text():
+    blocks = description_blocks("Une balade commentée.\nRendez-vous devant la mairie.")
+    assert blocks == [
+        {
+            "type": "texte",
+            "value": "<p>Une balade commentée.</p><p>Rendez-vous devant la mairie.</p>",
+            "id": blocks[0]["id"],
+        }
+    ]
+    assert description_blocks("") == []
+    assert description_blocks("<p>&nbsp;</p>") == []
+
+
+def test_rich_text_keeps_only_what_the_editor_allows():
+    html = sanitise_rich_text(
+        '<h1>Titre</h1><p style="color:red">Un <strong>texte</strong> <em>riche</em> '
+        '<span class="x">et</span> <a href="javascript:alert(1)">un piège</a> '
+        '<a href="mailto:contact@example.org" target="_blank">contact</a></p>'
+        '<img src="x.png" onerror="alert(1)"><iframe src="https://evil.example"></iframe>'
+        "<table><tr><td>cellule</td></tr></table><!-- commentaire -->"
+    )
+    assert html == (
+        "<h3>Titre</h3><p>Un <b>texte</b> <i>riche</i> et un piège "
+        '<a href="mailto:contact@example.org">contact</a></p><p>cellule</p>'
+    )
+
+
+def test_plain_text_of_html_location_hints():
+    assert plain_text("<p>Parking gratuit</p><p>Bus&nbsp;ligne 1</p>") == (
+        "Parking gratuit\nBus ligne 1"
+    )
+    assert plain_text("  Salle  accessible  ") == "Salle accessible"
