@@ -43,7 +43,6 @@ class RencontreFilterForm(forms.Form):
         label=_("Du"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text=_("Format : jj/mm/aaaa"),
         widget=forms.DateInput(attrs={"class": "fr-input", "type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Saisissez une date valide, par exemple 14/03/2025.")},
     )
@@ -51,7 +50,6 @@ class RencontreFilterForm(forms.Form):
         label=_("Au"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text=_("Format : jj/mm/aaaa"),
         widget=forms.DateInput(attrs={"class": "fr-input", "type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Saisissez une date valide, par exemple 14/03/2025.")},
     )

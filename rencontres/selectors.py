@@ -13,7 +13,7 @@ query string into one, and any other caller (an API endpoint) may build its own.
 import datetime as dt
 import unicodedata
 import zoneinfo
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -60,9 +60,6 @@ class RencontreFilters:
     status: str = ""
     organisation: Organisation | None = None
     query: str = ""
-
-    def is_default(self):
-        return all(getattr(self, f.name) == f.default for f in fields(self))
 
 
 def per_page():

@@ -227,11 +227,14 @@ class ListingTests(TestCase):
     def test_filter_form_is_get_with_submit_button_fieldsets_and_legends(self):
         form = soup(self.get()).find("form", class_="rencontre-filters")
         self.assertEqual(form["method"], "get")
+        # Back to the results after submitting (the form comes first on a phone).
+        self.assertEqual(form["action"], f"{self.url}#resultats")
+        self.assertIsNotNone(soup(self.get()).find(id="resultats"))
         self.assertEqual(
             form.find("button", type="submit").get_text(strip=True), "Afficher les rencontres"
         )
         legends = [text(legend) for legend in form.find_all("legend")]
-        self.assertEqual(legends, ["Recherche", "Lieu", "Dates", "Type de rencontre"])
+        self.assertEqual(legends, ["Lieu", "Dates", "Type de rencontre"])
         for field in form.find_all(["input", "select"]):
             self.assertIsNotNone(form.find("label", attrs={"for": field["id"]}), field["id"])
         # No change of context without submitting (RGAA 7.4).
@@ -441,14 +444,14 @@ class ListingTests(TestCase):
         nav = soup(response).select_one("nav.fr-pagination")
         self.assertEqual(nav["aria-label"], "Pagination")
         next_link = nav.find("a", string="Page suivante")
-        self.assertEqual(next_link["href"], "?region=84&periode=toutes&page=2")
+        self.assertEqual(next_link["href"], "?region=84&periode=toutes&page=2#resultats")
         second = self.client.get(self.url + next_link["href"])
         self.assertEqual(
             card_titles(second), ["Atelier territorial Vallée du Gier", "Rencontre de Firminy"]
         )
         self.assertIn("page 2 sur 3", text(soup(second).title))
         previous = soup(second).select_one("nav.fr-pagination").find("a", string="Page précédente")
-        self.assertEqual(previous["href"], "?region=84&periode=toutes")
+        self.assertEqual(previous["href"], "?region=84&periode=toutes#resultats")
 
     @override_settings(RENCONTRES_PER_PAGE=2)
     def test_first_page_links_are_disabled(self):
