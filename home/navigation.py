@@ -172,11 +172,20 @@ def language_links(request, page=None):
         )
         translations = {t.language_code: t for t in siblings}
     pages = pages_by_language(request)
+    # On a sub-route of the page (its history, a version…), the other languages' entries
+    # lead to their page, which is not an equivalent: no hreflang for them.
+    this_page = translations.get(current)
+    on_sub_route = (
+        this_page is not None and request is not None and request.path != this_page.get_url(request)
+    )
     links = []
     for code, _name in settings.LANGUAGES:
         translated = translations.get(code)
         absolute_url = None
-        if translated is not None:
+        if translated is not None and on_sub_route and code == current:
+            url = request.path
+            absolute_url = request.build_absolute_uri(url)
+        elif translated is not None:
             url = translated.get_url(request)
             absolute_url = translated.get_full_url(request)
         elif code in pages and pages[code].home:
@@ -191,7 +200,7 @@ def language_links(request, page=None):
                 absolute_url=absolute_url
                 or (request.build_absolute_uri(url) if request is not None else url),
                 is_current=code == current,
-                is_translation=translated is not None,
+                is_translation=translated is not None and (code == current or not on_sub_route),
             )
         )
     return links

@@ -89,6 +89,19 @@ class EnglishInterfaceTests(LocalisedTestCase):
                 },
             )
 
+    def test_a_sub_route_of_a_page_has_hreflang_for_itself_only(self):
+        # The history of a page is no equivalent of the other language's page.
+        url = f"{self.english_page.url}changements/"
+        html = soup(self.client.get(url))
+        self.assertEqual(html.html["lang"], "en")
+        alternates = {
+            link["hreflang"]: link["href"]
+            for link in html.select('link[rel="alternate"][hreflang]')
+        }
+        self.assertEqual(alternates, {"en": f"http://testserver{url}"})
+        switcher = {a["hreflang"]: a["href"] for a in html.select(".fr-translate__language")}
+        self.assertEqual(switcher, {"fr": self.page.url, "en": url})
+
     def test_switcher_leads_to_the_other_languages_home_without_a_translation(self):
         html = soup(self.client.get(self.untranslated.url))
         switcher = {a["hreflang"]: a["href"] for a in html.select(".fr-translate__language")}
