@@ -240,3 +240,39 @@ class OrganisationSyncTests(LocalisedTestCase):
         english.save()
 
         self.assertEqual(Organisation.objects.get(pk=self.organisation.pk).name, "Kaleido Scop")
+
+
+def test_what_is_translated_and_what_is_synchronised(db):
+    """The issue's list: texts translated; when, where, links, capacity… synchronised."""
+    from wagtail_localize.fields import get_translatable_fields
+
+    from rencontres.translation import synchronised_fields
+
+    synchronised = {field.name for field in synchronised_fields(RencontrePage)}
+    assert synchronised >= {
+        "start",
+        "end",
+        "departement",
+        "format",
+        "status",
+        "address",
+        "postcode",
+        "commune",
+        "latitude",
+        "longitude",
+        "online_url",
+        "registration_mode",
+        "registration_url",
+        "registration_email",
+        "capacity",
+        "registration_deadline",
+        "organisers",
+    }
+    translated = {
+        field.field_name
+        for field in get_translatable_fields(RencontrePage)
+        if field.is_translated(RencontrePage())
+    }
+    assert translated >= {"title", "slug", "description", "venue", "access_notes", "report"}
+    assert not translated & synchronised
+    assert {field.name for field in synchronised_fields(Organisation)} == {"name", "url"}
