@@ -607,12 +607,13 @@ def list_lines(block, raw, resolver):
 
 
 def struct_lines(block, raw, resolver):
-    """A struct's lines: its first text child as is (a section's heading), then the
-    other texts labelled, lists as bullets; children it no longer has are kept."""
+    """A struct's lines: its first child as is when it is text (a section's heading, a
+    quotation), the other texts labelled (« Légende : … »), lists as bullets; children
+    the struct no longer has are kept, with a note."""
     if not isinstance(raw, dict):
         return raw_lines(raw)
     lines = []
-    heading_done = False
+    first_name = next(iter(block.child_blocks), None)
     for name, child in block.child_blocks.items():
         if name not in raw:
             continue
@@ -622,8 +623,7 @@ def struct_lines(block, raw, resolver):
         is_text = isinstance(
             child, (blocks.CharBlock, blocks.TextBlock, blocks.RichTextBlock)
         ) and not isinstance(child, (blocks.URLBlock, blocks.EmailBlock))
-        if is_text and not heading_done:
-            heading_done = True
+        if is_text and name == first_name:
             lines += sub
         elif is_text:
             first = sub[0]

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import zoneinfo
 
+import wagtail_factories
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -210,6 +211,27 @@ class RencontreCompareTests(TestCase):
         new = cell.select(".comparison__child-object.addition")[-1]
         self.assertEqual(text(new.strong), "Pour et avec qui ?")
         self.assertEqual(texts(new, "li"), ["Habitants", "Associations"])
+
+    def test_image_document_and_quote_blocks(self):
+        page = RencontrePage.objects.get(pk=self.page.pk)
+        image = wagtail_factories.ImageFactory(title="Photo de l’atelier")
+        document = wagtail_factories.DocumentFactory(title="Programme (PDF)")
+        page.description = [
+            ("image", {"image": image, "alt_text": "Participants", "caption": "Mars 2023"}),
+            ("document", {"document": document, "title": "Le programme"}),
+            ("citation", {"text": "Les habitants sont experts.", "author": "Une habitante"}),
+        ]
+        revision = page.save_revision()
+        cell = self.compare(self.first.pk, revision.pk)[DESCRIPTION]
+        added = cell.select(".comparison__child-object.addition")
+        self.assertEqual([text(block.strong) for block in added], ["Image", "Document", "Citation"])
+        image_block, document_block, quote_block = added
+        self.assertIsNotNone(image_block.find("img"))
+        self.assertIn("Mars 2023", text(image_block))
+        self.assertIn("Programme (PDF)", text(document_block))
+        self.assertIn("Le programme", text(document_block))
+        self.assertIn("Les habitants sont experts.", text(quote_block))
+        self.assertIn("Une habitante", text(quote_block))
 
     def test_overseas_dates_in_local_time(self):
         page = RencontrePage.objects.get(pk=self.page.pk)

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 import zoneinfo
 
 import pytest
+import wagtail_factories
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -252,8 +253,9 @@ class SeedHistoryTests(TestCase):
         self.assertEqual(headers, ["Avant", "Après"])
         rows = tables[1].select("tbody tr")
         self.assertEqual(len(rows), len(seed_description_lines()))
+        # Nothing before: said once, in the first row.
+        self.assertEqual([text(row.td) for row in rows], ["(vide)"] + [""] * (len(rows) - 1))
         before, after = rows[1].select("td")
-        self.assertEqual(text(before), "(vide)")
         self.assertEqual(text(after.ins), f"+ Ajouté : •{seed.POURQUOI[0]}")
         # The other layout is a plain link (no JavaScript needed).
         unified = html.select_one('.rencontres-layouts a[href="?affichage=unifie"]')
@@ -470,6 +472,38 @@ class PublicationRulesTests(TestCase):
         self.assertEqual(
             description["unchanged"], ["Pourquoi ?", "Pour et avec qui ?", "•Habitants"]
         )
+
+    def test_images_documents_quotes_and_rich_text_as_text(self):
+        image = wagtail_factories.ImageFactory(title="Photo de l’atelier")
+        document = wagtail_factories.DocumentFactory(title="Programme (PDF)")
+        publish(
+            self.page,
+            description=[
+                (
+                    "image",
+                    {"image": image, "alt_text": "Participants en atelier", "caption": "Mars 2030"},
+                ),
+                ("document", {"document": document, "title": ""}),
+                ("citation", {"text": "Les habitants sont experts.", "author": "Une habitante"}),
+                ("texte", "<p>Un <b>texte</b> libre.</p><ul><li>premier point</li></ul>"),
+            ],
+        )
+        response = self.client.get(history_url(self.page, "3/"))
+        description = changes_on(response)[f"{DESCRIPTION} (Français)"]
+        self.assertEqual(
+            description["added"],
+            [
+                "Image : Photo de l’atelier",
+                "Texte alternatif : Participants en atelier",
+                "Légende : Mars 2030",
+                "Document : Programme (PDF)",
+                "Les habitants sont experts.",
+                "Auteur ou autrice : Une habitante",
+                "Un texte libre.",
+                "•premier point",
+            ],
+        )
+        self.assertNotIn("<b>", text(soup(response).main))
 
     def test_organisers_dates_and_local_time(self):
         publish(
