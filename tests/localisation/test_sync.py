@@ -1,6 +1,7 @@
 """Synchronised fields cannot drift: publishing the French page pushes them to English."""
 
 from django.test import override_settings
+from django.urls import reverse
 from wagtail.models import PageLogEntry
 from wagtail_localize.models import Translation
 
@@ -10,10 +11,41 @@ from tests.factories import (
     RencontrePageFactory,
     departement,
     local_datetime,
+    rencontre_form_data,
     superuser,
 )
 
 from .helpers import LocalisedTestCase, soup, text, translate
+
+
+class AdminPublicationTests(LocalisedTestCase):
+    """An editor cancels the French rencontre in the admin: the English page says so."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.editor = superuser()
+
+    def test_publishing_in_the_admin_pushes_the_status(self):
+        self.client.force_login(self.editor)
+        add = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", self.index.pk])
+        response = self.client.post(add, {**rencontre_form_data(), "action-publish": "publish"})
+        self.assertEqual(response.status_code, 302)
+        french = RencontrePage.objects.get(slug="atelier-territorial-saint-etienne-montreynaud")
+        english, _translation = translate(french, self.en)
+        self.assertEqual(english.status, "prevue")
+
+        edit = reverse("wagtailadmin_pages:edit", args=[french.pk])
+        data = {**rencontre_form_data(status="annulee"), "action-publish": "publish"}
+        response = self.client.post(edit, data)
+        self.assertEqual(response.status_code, 302)
+
+        english = RencontrePage.objects.get(pk=english.pk)
+        self.assertEqual(english.status, "annulee")
+        self.assertEqual(english.live_revision.user, self.editor)
+        self.assertEqual(english.start, RencontrePage.objects.get(pk=french.pk).start)
+        response = self.client.get(english.url)
+        self.assertIn("This meeting is cancelled.", text(soup(response).find("main")))
 
 
 def publish(page, user=None):
