@@ -33,6 +33,7 @@ Set ``RENCONTRES_SYNC_TRANSLATIONS = False`` to turn it off.
 
 import contextlib
 import contextvars
+import datetime
 import logging
 
 from django.conf import settings
@@ -73,6 +74,18 @@ def synchronised_fields(model):
     return fields
 
 
+def _comparable(field, instance):
+    """The field's value, equal for equal values whichever way the instance was loaded.
+
+    Aware datetimes compare by instant (a revision gives them in the local zone, the
+    database in UTC) and to the millisecond (revisions keep no more).
+    """
+    value = field.value_from_object(instance)
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    return value
+
+
 def _is_child_relation(field):
     return isinstance(field, models.ManyToOneRel) and isinstance(field.remote_field, ParentalKey)
 
@@ -84,7 +97,7 @@ def _child_values(instance, relation):
     for child in getattr(instance, relation.get_accessor_name()).all():
         rows.append(
             tuple(
-                (field.attname, field.value_to_string(child))
+                (field.attname, _comparable(field, child))
                 for field in child._meta.concrete_fields
                 if not field.primary_key and field.attname != parental_key
             )
@@ -101,7 +114,7 @@ def synchronised_values(instance, fields=None):
         elif isinstance(field, ParentalManyToManyField):
             values[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
         else:
-            values[field.name] = field.value_to_string(instance)
+            values[field.name] = _comparable(field, instance)
     return values
 
 
