@@ -5,6 +5,8 @@ visitor submits it. Bad values (an unknown département, a malformed date, a dat
 upside down) get a readable message in French, and the other filters still apply.
 """
 
+import datetime as dt
+
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -14,6 +16,9 @@ from .models import Departement, Organisation, Region, RencontreFormat, Rencontr
 from .selectors import Period, RencontreFilters, organisation_choices
 
 QUERY_MAX_LENGTH = 200
+# Dates far outside any rencontre's are typos (and would overflow in time zone maths).
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
 
 
 class DsfrSelect(forms.Select):
@@ -127,6 +132,21 @@ class RencontreFilterForm(forms.Form):
             base = attrs.get("class", "").split()[0] if attrs.get("class") else ""
             if base:
                 attrs["class"] = f"{base} {base}--error"
+
+    def _clean_date(self, name):
+        value = self.cleaned_data[name]
+        if value is not None and not MIN_DATE <= value <= MAX_DATE:
+            raise forms.ValidationError(
+                gettext("Saisissez une date comprise entre le %(min)s et le %(max)s.")
+                % {"min": date_format(MIN_DATE), "max": date_format(MAX_DATE)}
+            )
+        return value
+
+    def clean_du(self):
+        return self._clean_date("du")
+
+    def clean_au(self):
+        return self._clean_date("au")
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())

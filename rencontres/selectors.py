@@ -110,6 +110,8 @@ def _local_date_q(lookup, day):
     Dates are shown in the rencontre's local time (its département's zone), so a
     visitor's "du 10 mars" means the 10th there, in Nouméa as in Paris.
     """
+    # Midnight in any zone must stay a valid datetime in UTC.
+    day = min(max(day, dt.date.min + dt.timedelta(days=1)), dt.date.max - dt.timedelta(days=1))
     condition = Q()
     for tz_name in _timezones():
         zone = Q(departement__timezone=tz_name)
@@ -129,7 +131,7 @@ def filter_rencontres(queryset, filters, *, now=None):
     if filters.date_from:
         queryset = queryset.filter(_local_date_q("end__gte", filters.date_from))
     if filters.date_to:
-        next_day = filters.date_to + dt.timedelta(days=1)
+        next_day = min(filters.date_to, dt.date.max - dt.timedelta(days=2)) + dt.timedelta(days=1)
         queryset = queryset.filter(_local_date_q("start__lt", next_day))
     if filters.departement is not None:
         queryset = queryset.filter(departement=filters.departement)

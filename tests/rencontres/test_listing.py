@@ -410,6 +410,16 @@ class ListingTests(TestCase):
                 "La date de fin doit être postérieure ou égale à la date de début.",
             ),
             ({"q": "x" * 201}, "Rechercher", "La recherche est limitée à 200 caractères."),
+            (
+                {"du": "0001-01-01"},
+                "Du",
+                "Saisissez une date comprise entre le 1 janvier 1900 et le 31 décembre 2199.",
+            ),
+            (
+                {"au": "9999-12-31"},
+                "Au",
+                "Saisissez une date comprise entre le 1 janvier 1900 et le 31 décembre 2199.",
+            ),
             ({"departement": "\x00"}, "Département", "Le caractère nul n’est pas autorisé."),
         ]
         for params, label, message in cases:
@@ -501,3 +511,13 @@ def test_listing_search_and_calendar_work_on_the_quick_start_database(client, db
     response = client.get(f"{index.url}agenda.ics")
     assert response.status_code == 200
     assert response.content.count(b"BEGIN:VEVENT") == 2
+
+
+def test_selectors_accept_any_date(db):
+    """Callers other than the form (an API) may pass extreme dates: no overflow."""
+    from rencontres.selectors import Period, RencontreFilters, listing_rencontres
+
+    _home, index = site()
+    rencontre(index, title="Atelier", start=in_days(5, 14))
+    filters = RencontreFilters(period=Period.ALL, date_from=dt.date.min, date_to=dt.date.max)
+    assert [page.title for page in listing_rencontres(index, filters)] == ["Atelier"]
