@@ -150,7 +150,8 @@ class DetailTests(TestCase):
         infos = self.infos(self.gier)
         self.assertIn("Format Présentiel", text(infos))
         self.assertEqual(
-            text(infos.select_one(".rencontre-lieu")), "Salle Jean Jaurès 3 rue Jean Jaurès 42800 Rive-de-Gier"
+            text(infos.select_one(".rencontre-lieu")),
+            "Salle Jean Jaurès 3 rue Jean Jaurès 42800 Rive-de-Gier",
         )
         self.assertEqual(
             text(infos.select_one(".rencontre-acces")), "Tram T1 arrêt Mairie. Salle de plain-pied."
