@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from rencontres.opendata import opendata_pattern
 from rencontres.urls import calendar_pattern
 
 from .api import api_router
@@ -35,6 +36,7 @@ if settings.DEBUG:
 # French, the default language, has no prefix; English lives under /en/.
 urlpatterns += i18n_patterns(
     calendar_pattern,  # …/agenda.ics of rencontre pages (Wagtail's page URLs have no dots)
+    opendata_pattern,  # …/donnees.csv and …/donnees.json of rencontre indexes
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -104,6 +104,22 @@ class RencontreIndexPage(RoutablePageMixin, Page):
         verbose_name = _("index des rencontres")
         verbose_name_plural = _("index des rencontres")
 
+    # -- open data (rencontres.opendata) -------------------------------------------
+    # Served as …/donnees.csv and …/donnees.json too (rencontres.opendata.opendata_pattern):
+    # Wagtail paths have no dots.
+
+    @path("donnees/csv/", name="opendata_csv")
+    def opendata_csv_route(self, request):
+        from ..opendata import csv_view
+
+        return csv_view(request, self)
+
+    @path("donnees/json/", name="opendata_json")
+    def opendata_json_route(self, request):
+        from ..opendata import json_view
+
+        return json_view(request, self)
+
 
 class RencontrePage(RoutablePageMixin, Page):
     """A rencontre locale (atelier territorial): when, where, why, for whom, how."""

@@ -1,0 +1,140 @@
+"""Open data: the published rencontres as CSV and JSON, under Licence Ouverte 2.0.
+
+The columns are those of :mod:`rencontres.exports` (every public field, one column per
+language for translated fields), so the open data, the admin's spreadsheet export and
+``manage.py export_rencontres`` never disagree. Only live, public rencontres are listed
+and only live, public translations fill the other languages' columns.
+
+URLs, for an index of rencontres at ``/rencontres/``:
+
+* ``/rencontres/donnees.csv`` and ``/rencontres/donnees.json`` (the index's routes
+  ``donnees/csv/`` and ``donnees/json/``; Wagtail's page URLs cannot contain a dot, so a
+  project maps the file names with :data:`opendata_pattern`, inside ``i18n_patterns``
+  before Wagtail's URLs, as it does for the calendars);
+* the same under ``/en/`` with English headers; the rows are the same rencontres.
+
+The CSV follows RFC 4180 (UTF-8, comma, header line), as data.gouv.fr expects; the
+licence is stated in a ``Link: <…>; rel="license"`` header, in the JSON document and on
+the listing page (``rencontres/includes/opendata_links.html``).
+"""
+
+import csv
+
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import re_path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+from wagtail.views import serve
+
+from .exports import export_dicts, export_rows
+from .models import RencontrePage
+
+LICENCE = {
+    "name": "Licence Ouverte / Open Licence version 2.0",
+    "spdx": "etalab-2.0",
+    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+}
+CSV_ROUTE = "donnees/csv/"
+JSON_ROUTE = "donnees/json/"
+FILE_NAME = "rencontres"
+
+
+def published_rencontres(index=None):
+    """The published rencontres of ``index`` (any of its translations), or of every
+    index: source-language pages, one per rencontre, by start date."""
+    rencontres = RencontrePage.objects.published().filter(locale=Locale.get_default())
+    if index is not None:
+        source_index = index.get_translation_or_none(Locale.get_default()) or index
+        rencontres = rencontres.child_of(source_index)
+    return rencontres.order_by("start", "pk")
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object that hands back what is written (for streaming CSV)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(rencontres, *, delimiter=",", published_only=True):
+    """The CSV of ``rencontres``, line by line (headers in the active language)."""
+    headers, rows = export_rows(rencontres, published_only=published_only)
+    writer = csv.writer(_Echo(), delimiter=delimiter, lineterminator="\r\n")
+    yield writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def json_document(rencontres, *, source_url="", published_only=True):
+    """The JSON document of ``rencontres``: licence, fields and one object per rencontre,
+    keyed by the columns' machine names (``title_fr``, ``title_en``, ``start``…)."""
+    keys, labels, rows = export_dicts(rencontres, published_only=published_only)
+    items = list(rows)
+    return {
+        "title": _("Rencontres locales publiées"),
+        "publisher": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        "licence": LICENCE,
+        "source": source_url,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "fields": [
+            {"name": key, "title": str(label)} for key, label in zip(keys, labels, strict=True)
+        ],
+        "count": len(items),
+        "rencontres": items,
+    }
+
+
+# -- views (routes of RencontreIndexPage) ----------------------------------------------
+
+
+def _licence_header(response):
+    response["Link"] = f'<{LICENCE["url"]}>; rel="license"'
+    response["Access-Control-Allow-Origin"] = "*"  # open data: readable from any site
+    return response
+
+
+def csv_view(request, index):
+    response = StreamingHttpResponse(
+        csv_lines(published_rencontres(index)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.csv"'
+    return _licence_header(response)
+
+
+def json_view(request, index):
+    document = json_document(
+        published_rencontres(index), source_url=request.build_absolute_uri(index.url)
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.json"'
+    return _licence_header(response)
+
+
+def serve_opendata(request, path, extension):
+    """``<index path>donnees.csv`` → the index's ``donnees/csv/`` route, through Wagtail's
+    ``serve`` (privacy, hooks and languages apply as for any page)."""
+    route = CSV_ROUTE if extension == "csv" else JSON_ROUTE
+    return serve(request, f"{path}{route}")
+
+
+opendata_pattern = re_path(
+    r"^(?P<path>(?:[\w\-]+/)*)donnees\.(?P<extension>csv|json)$",
+    serve_opendata,
+    name="rencontres_opendata",
+)
+
+
+__all__ = [
+    "LICENCE",
+    "csv_lines",
+    "csv_view",
+    "json_document",
+    "json_view",
+    "opendata_pattern",
+    "published_rencontres",
+]
