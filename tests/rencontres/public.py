@@ -59,14 +59,17 @@ def publish(page):
     return page
 
 
-def rencontre(index, *, departement_code="42", organisers=(), **fields):
-    """A published rencontre under ``index`` (one revision, published once)."""
+def rencontre(index, *, departement_code="42", organisers=(), revision=True, **fields):
+    """A published rencontre under ``index`` (one revision, published once).
+
+    ``revision=False`` only creates the live page (faster; no revision, no log entry).
+    """
     if departement_code is not None:
         fields["departement"] = departement(departement_code)
     else:
         fields["departement"] = None
     page = RencontrePageFactory(parent=index, organisers=list(organisers), **fields)
-    return publish(page)
+    return publish(page) if revision else page
 
 
 def image(title="Atelier"):
