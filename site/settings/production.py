@@ -13,9 +13,10 @@ _required = (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
 _missing = [name for name, value in _required if not value]
 if _missing:
     raise ImproperlyConfigured(
-        "Production settings need these environment variables: %s "
-        "(SECRET_KEY: a long random string; ALLOWED_HOSTS: comma-separated host names)."
-        % ", ".join(_missing)
+        "Production settings need these environment variables: {} "
+        "(SECRET_KEY: a long random string; ALLOWED_HOSTS: comma-separated host names).".format(
+            ", ".join(_missing)
+        )
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
