@@ -76,6 +76,15 @@ class ImportReport:
     skipped: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
     translated: int = 0
+    translation_errors: list = field(default_factory=list)
+
+    def mark(self):
+        """Where the report stands, to forget what a rolled-back page added to it."""
+        return len(self.updated), len(self.conflicts), self.unchanged, self.translated
+
+    def reset(self, mark):
+        updated, conflicts, self.unchanged, self.translated = mark
+        del self.updated[updated:], self.conflicts[conflicts:]
 
 
 def field_label(name):
@@ -203,7 +212,6 @@ class DecidimImporter:
         self._pending = []
         self._to_translate = []
         self._locales = {}
-        self._ancestors_ready = set()
 
     # -- entry point -----------------------------------------------------------------
 
@@ -314,10 +322,19 @@ class DecidimImporter:
         for done, (meeting, page, record) in enumerate(self._to_translate, start=1):
             for language in meeting.translations:
                 self._ready_locale(language)  # outside the page's transaction, parents first
-            with transaction.atomic():
-                self._translate(meeting, page, record, french_changed=False)
-                record.source_hash = meeting.source_hash
-                record.save(update_fields=["values", "written", "source_hash"])
+            mark = self.report.mark()
+            try:
+                with transaction.atomic():
+                    self._translate(meeting, page, record, french_changed=False)
+                    record.source_hash = meeting.source_hash
+                    record.save(update_fields=["values", "written", "source_hash"])
+            except ValidationError as error:
+                # The page stays, untranslated; its empty fingerprint makes the next
+                # import try again.
+                self.report.reset(mark)
+                self.report.translation_errors.append(
+                    RowError(meeting.line, meeting.decidim_id, validation_reasons(error))
+                )
             self.progress("translations", done, total)
 
     # -- update ----------------------------------------------------------------------
@@ -326,12 +343,18 @@ class DecidimImporter:
         if meeting.translations and not self.dry_run:
             for language in meeting.translations:
                 self._ready_locale(language)
+        mark = self.report.mark()
         try:
             with transaction.atomic():
                 self._update_in_transaction(meeting, record, page_id)
         except _Rollback as rollback:
+            self.report.reset(mark)
             self._skip(RowError(meeting.line, meeting.decidim_id, rollback.reasons))
+        except ValidationError as error:  # a translation the page model refuses
+            self.report.reset(mark)
+            self._skip(RowError(meeting.line, meeting.decidim_id, validation_reasons(error)))
         except RencontrePage.DoesNotExist:
+            self.report.reset(mark)
             self._skip(RowError(meeting.line, meeting.decidim_id, [self._deleted_reason()]))
 
     def _update_in_transaction(self, meeting, record, page_id):

@@ -15,6 +15,7 @@ current translation, or the French text (wagtail-localize's fallback).
 
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.models import Locale, Page
@@ -94,14 +95,35 @@ def _shadow(source_page, values):
         else:
             setattr(shadow, name, value)
     if values.get("title"):
-        shadow.slug = slugify(values["title"]) or source_page.slug
+        shadow.slug = slugify(values["title"])[:SLUG_LENGTH].strip("-") or source_page.slug
     return shadow
+
+
+SLUG_LENGTH = 200
+
+
+def validate_values(model, values):
+    """What the page would refuse, checked before wagtail-localize writes anything: a
+    value longer than its column is a database error there, not a validation error."""
+    errors = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        try:
+            if name in ("description", "report"):
+                field.stream_block.clean(field.stream_block.to_python(value))
+            else:
+                field.clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
 
 
 def translate_page(source_page, locale, values, fields=None, user=None):
     """Create or update the ``locale`` translation of ``source_page`` with ``values``
     (``{field: value}``; ``fields`` limits which ones are written, the others keep their
     current translation). Returns the translated page, published."""
+    validate_values(type(source_page), values)
     source, _ = TranslationSource.update_or_create_from_instance(source_page)
     Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}

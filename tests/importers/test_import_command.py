@@ -14,6 +14,7 @@ from wagtail.models import Locale, Page, PageLogEntry, Revision
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
 from rencontres.models import ImportRecord, RencontreIndexPage, RencontrePage
+from tests.factories import RencontrePageFactory
 
 from .conftest import DATA, TerminalIO
 
@@ -465,3 +466,45 @@ def test_the_summary_is_in_french(run_import):
     assert "Import de « " in text and "2 rencontres lues" in text
     assert "Créées :" in text
     assert "ligne 2, « Atelier territorial Plaine Commune » (Decidim 201)" in text
+
+
+def test_a_page_that_already_has_the_decidim_id_is_not_duplicated(run_import, site):
+    # Made here by hand before any import, with Decidim's id.
+    by_hand = RencontrePageFactory(
+        parent=site,
+        title="Atelier territorial Vallée du Gier",
+        decidim_id="101",
+        start=dt.datetime(2030, 5, 16, 12, 0, tzinfo=dt.UTC),
+        end=dt.datetime(2030, 5, 16, 15, 0, tzinfo=dt.UTC),
+    )
+
+    out = run_import("meetings_v028.csv")
+
+    assert "créées : 4" in out
+    assert RencontrePage.objects.filter(decidim_id="101", locale=Locale.get_default()).count() == 1
+    # Nothing tells what this page was imported from: every value that differs from
+    # Decidim's is the editors' and is kept.
+    assert "(Decidim 101) [fr] :" in out
+    assert page("101").pk == by_hand.pk
+    assert page("101").venue == by_hand.venue
+    assert "inchangées : 5" in run_import("meetings_v028.csv")
+
+
+def test_a_translation_the_page_refuses_is_reported_and_retried(run_import, tmp_path):
+    export = (DATA / "meetings_v028.csv").read_text(encoding="utf-8")
+    too_long = "Gier Valley " + "very " * 60 + "long title"
+    path = tmp_path / "long_title.csv"
+    path.write_text(export.replace("Gier Valley territorial workshop", too_long), "utf-8")
+
+    out = run_import(str(path))
+
+    assert "créées : 5" in out
+    assert "Traductions non enregistrées" in out
+    assert "ligne 2 (Decidim 101) : Titre : " in out
+    english = Locale.objects.get(language_code="en")
+    assert page("101").get_translation_or_none(english) is None
+    assert page("102").get_translation(english).live
+
+    out = run_import("meetings_v028.csv")  # Decidim fixed it
+    assert page("101").get_translation(english).title == "Gier Valley territorial workshop"
+    assert revisions(page("101")) == 1

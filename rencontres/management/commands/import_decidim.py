@@ -184,6 +184,21 @@ class Command(BaseCommand):
             for conflict in report.conflicts:
                 fields = ", ".join(field_label(name) for name in conflict.fields)
                 out.write(f"{self._line(conflict)} [{conflict.language}] : {fields}")
+        if report.translation_errors:
+            out.write(
+                self.style.WARNING(
+                    _(
+                        "Traductions non enregistrées (la rencontre est créée ; sa traduction "
+                        "sera retentée au prochain import) :"
+                    )
+                )
+            )
+            for error in report.translation_errors:
+                where = _("  ligne %(line)s (Decidim %(id)s)") % {
+                    "line": error.line,
+                    "id": error.decidim_id,
+                }
+                out.write(f"{where} : {' ; '.join(error.reasons)}")
         if report.skipped:
             out.write(self.style.WARNING(_("Ignorées :")))
             for error in report.skipped:
