@@ -11,3 +11,8 @@ class RencontresConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        # Before any app imports Wagtail's API v3 (wagtail.contrib.redirects does).
+        from .api.v3 import register_schemas
+
+        register_schemas()

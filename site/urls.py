@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from rencontres.opendata import opendata_pattern
 from rencontres.urls import calendar_pattern
 
-from .api import api_router
+from .api import api_v2_urls, api_v3_urls
 from .sitemaps import MultilingualSitemap
 
 # Outside i18n_patterns: the admin, the API (an unknown id must be a 404, never a
@@ -18,7 +18,8 @@ from .sitemaps import MultilingualSitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v2/", api_router.urls),
+    path("api/v2/", api_v2_urls),
+    path("api/v3/", api_v3_urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}),
     path(
         "robots.txt",

@@ -12,7 +12,7 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 from dsfr.models import DsfrConfig
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
 from rencontres.models import (
@@ -260,3 +260,17 @@ def rencontre_form_data(**fields):
     }
     data.update(fields)
     return nested_form_data(data)
+
+
+# Media: images and documents in the root collection (wagtail_factories would create a
+# new root collection for each one).
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    title = factory.Sequence(lambda n: f"Photo de l’atelier n°{n}")
+    collection = factory.LazyFunction(lambda: Collection.get_first_root_node())
+
+
+class DocumentFactory(wagtail_factories.DocumentFactory):
+    title = factory.Sequence(lambda n: f"Programme de la rencontre n°{n}")
+    collection = factory.LazyFunction(lambda: Collection.get_first_root_node())

@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from ..api.fields import API_FIELDS, API_META_FIELDS
 from ..blocks import DescriptionBlock, ReportBlock
 from ..compare import RemovedFieldsPanel
 from ..forms import RencontrePageForm
@@ -228,6 +229,9 @@ class RencontrePage(RoutablePageMixin, Page):
 
     objects = RencontreManager()
     base_form_class = RencontrePageForm
+    # The API shape of every field: rencontres/api/representation.py.
+    api_fields = API_FIELDS
+    api_meta_fields = API_META_FIELDS
 
     parent_page_types = ["rencontres.RencontreIndexPage"]
     subpage_types = []

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.api.v2",
+    "wagtail.api.v3",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "ninja",  # API v3's docs page served with local assets, not from a CDN
     "corsheaders",
     "dsfr",
     "widget_tweaks",
@@ -171,6 +173,8 @@ WAGTAILSEARCH_BACKENDS = {
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+# Seconds shared caches and browsers may keep the API's public responses (ETag too).
+RENCONTRES_API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "300"))
 CORS_URLS_REGEX = r"^/api/.*$"
 
 CACHES = {

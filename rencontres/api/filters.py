@@ -1,0 +1,205 @@
+"""The query parameters of the rencontre endpoints, shared by API v2 and v3.
+
+:class:`RencontreQuery` is a typed model: v3 declares it as its query parameters
+(Django Ninja validates them and answers 422), v2 validates ``request.GET`` with it
+(and answers 400). :meth:`RencontreQuery.apply` then filters through
+:func:`rencontres.selectors.filter_rencontres`, the function behind the public
+listing and the feeds, so that the site and both APIs agree on what a filter means.
+
+Values that only the database can check (an unknown département code, organisation,
+locale or page) raise :class:`FilterError`, which each API turns into its own client
+error. Nothing a consumer sends may reach the database unchecked: every text
+parameter has a pattern, every number a range.
+"""
+
+import datetime as dt
+import re
+from typing import Literal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import Field, field_validator
+from wagtail.models import Locale
+
+from ..models import Departement, Organisation, Region, RencontreFormat, RencontreStatus
+from ..selectors import Period, RencontreFilters, _local_date_q, filter_rencontres, order_rencontres
+
+MAX_ID = 2**63 - 1
+
+#: ``?order=`` names and the columns they sort by; ``-name`` sorts descending.
+ORDERING = {
+    "id": ("pk",),
+    "title": ("title",),
+    "start": ("start",),
+    "end": ("end",),
+    "first_published_at": ("first_published_at",),
+    "last_published_at": ("last_published_at",),
+    "departement": ("departement__sort_order", "departement__code"),
+}
+
+PERIODS = {"upcoming": Period.UPCOMING, "past": Period.PAST}
+
+_ORDER_RE = re.compile(r"^-?[a-z_]+(,-?[a-z_]+)*$")
+
+
+class FilterError(ValueError):
+    """A query parameter whose value the database does not know."""
+
+    def __init__(self, param, message):
+        super().__init__(message)
+        self.param = param
+        self.message = str(message)
+
+
+class RencontreQuery(Schema):
+    """Filters, search and order of a list of rencontres (all optional)."""
+
+    departement: str | None = Field(
+        None,
+        pattern=r"^[0-9A-Za-z]{1,3}$",
+        description="Code du département, par exemple 42 ou 2A.",
+    )
+    region: str | None = Field(
+        None, pattern=r"^[0-9]{1,3}$", description="Code INSEE de la région, par exemple 84."
+    )
+    format: RencontreFormat | None = Field(None, description="Format de la rencontre.")
+    status: RencontreStatus | None = Field(None, description="Statut de la rencontre.")
+    period: Literal["upcoming", "past"] | None = Field(
+        None,
+        description="upcoming : pas encore terminées (en cours comprises) ; past : terminées.",
+    )
+    start_after: dt.date | None = Field(
+        None,
+        description="Commencent ce jour-là ou après (AAAA-MM-JJ, heure locale de la rencontre).",
+    )
+    start_before: dt.date | None = Field(
+        None,
+        description="Commencent ce jour-là ou avant (AAAA-MM-JJ, heure locale de la rencontre).",
+    )
+    organisation: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Identifiant d’une organisation organisatrice."
+    )
+    updated_since: dt.datetime | None = Field(
+        None,
+        description=(
+            "Publiées (ou republiées) depuis cette date : AAAA-MM-JJ ou date et heure "
+            "ISO 8601 (heure de Paris sans décalage ; encodez « + » en %2B)."
+        ),
+    )
+    slug: str | None = Field(
+        None, pattern=r"^[-\w]+$", max_length=255, description="Slug exact de la page."
+    )
+    search: str | None = Field(
+        None, min_length=1, max_length=255, description="Recherche plein texte."
+    )
+    locale: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,2}$",
+        description="Code de langue, par exemple fr ou en.",
+    )
+    translation_of: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Les traductions de cette page (identifiant), sans elle-même.",
+    )
+    order: str | None = Field(
+        None,
+        max_length=200,
+        description=(
+            "Tri, champs séparés par des virgules, « - » pour l’ordre décroissant : "
+            + ", ".join(ORDERING)
+            + ". Par défaut : start (et -start pour period=past)."
+        ),
+    )
+
+    @field_validator("search")
+    @classmethod
+    def _no_nul(cls, value):
+        if value is not None and "\x00" in value:
+            raise ValueError(str(_("La recherche ne peut pas contenir de caractère nul.")))
+        return value
+
+    @field_validator("order")
+    @classmethod
+    def _known_order(cls, value):
+        if value is None:
+            return value
+        unknown = (
+            [name for name in value.split(",") if name.lstrip("-") not in ORDERING]
+            if _ORDER_RE.match(value)
+            else [value]
+        )
+        if unknown:
+            raise ValueError(
+                str(_("Tri inconnu : %(names)s. Tris possibles : %(known)s."))
+                % {"names": ", ".join(unknown), "known": ", ".join(ORDERING)}
+            )
+        return value
+
+    #: The names of the parameters, for API v2's check of unknown parameters.
+    @classmethod
+    def parameter_names(cls):
+        return frozenset(cls.model_fields)
+
+    def apply(self, queryset, *, base_queryset=None, now=None):
+        """Filter and order ``queryset`` (rencontres). ``base_queryset`` holds the pages
+        ``translation_of`` may name (the API's visible pages)."""
+        filters = RencontreFilters(
+            period=PERIODS.get(self.period, Period.ALL),
+            date_to=self.start_before,
+            departement=self._get("departement", Departement, code=self.departement),
+            region=self._get("region", Region, code=self.region),
+            format=self.format or "",
+            status=self.status or "",
+            organisation=self._get("organisation", Organisation, pk=self.organisation),
+            query=self.search or "",
+        )
+        queryset = filter_rencontres(queryset, filters, now=now)
+        if self.start_after:
+            queryset = queryset.filter(_local_date_q("start__gte", self.start_after))
+        if self.updated_since:
+            since = self.updated_since
+            if timezone.is_naive(since):
+                since = timezone.make_aware(since)
+            queryset = queryset.filter(last_published_at__gte=since)
+        if self.slug:
+            queryset = queryset.filter(slug=self.slug)
+        if self.locale:
+            queryset = queryset.filter(
+                locale=self._get("locale", Locale, language_code=self.locale)
+            )
+        if self.translation_of:
+            pages = base_queryset if base_queryset is not None else queryset
+            page = pages.filter(pk=self.translation_of).first()
+            if page is None:
+                raise FilterError(
+                    "translation_of",
+                    _("Aucune page publiée n’a l’identifiant %(id)s.")
+                    % {"id": self.translation_of},
+                )
+            queryset = queryset.translation_of(page)
+        return self._order(queryset, filters)
+
+    def _order(self, queryset, filters):
+        if not self.order:
+            return order_rencontres(queryset, filters)
+        columns = []
+        for name in self.order.split(","):
+            prefix = "-" if name.startswith("-") else ""
+            columns += [prefix + column for column in ORDERING[name.lstrip("-")]]
+        return queryset.order_by(*columns, "pk")
+
+    @staticmethod
+    def _get(param, model, **lookup):
+        (value,) = lookup.values()
+        if value is None:
+            return None
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            raise FilterError(
+                param,
+                _("Valeur inconnue pour %(param)s : %(value)s.") % {"param": param, "value": value},
+            )
+        return obj

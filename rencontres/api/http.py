@@ -1,0 +1,107 @@
+"""HTTP around the API's views: cache headers, and a guard for API v3.
+
+:func:`cache_headers`: every successful anonymous GET gets a strong ``ETag`` (a digest
+of the body) and ``Cache-Control: public, max-age=N`` (``RENCONTRES_API_CACHE_MAX_AGE``
+seconds, default 300); a request whose ``If-None-Match`` matches is answered ``304 Not
+Modified`` without a body. A request with an ``Authorization`` header may see more
+than the public (API v3 tokens) and is marked ``private, no-store``.
+
+:func:`v3_parameter_guard`: Wagtail 8.0.1's v3 routes pass a NUL character or an
+offset beyond PostgreSQL's integers to the database and answer 500; this answers them
+first with Wagtail's own 422 ``application/problem+json``.
+
+Apply them to URL patterns with :func:`decorate_api_urls`::
+
+    path("api/v2/", decorate_api_urls(api_router.urls, cache_headers)),
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+#: The largest ``offset`` or ``limit`` the APIs accept (PostgreSQL's OFFSET is a bigint).
+MAX_OFFSET = 10**9
+
+
+def max_age():
+    return getattr(settings, "RENCONTRES_API_CACHE_MAX_AGE", 300)
+
+
+def cache_headers(view):
+    """Add ETag and Cache-Control to ``view``'s public GET responses; answer 304."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return response
+        patch_vary_headers(response, ("Authorization",))
+        if "Authorization" in request.headers:
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if response.status_code != 200 or response.streaming:
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:40] + '"'
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=max_age())
+        return get_conditional_response(request, etag=etag, response=response)
+
+    return wrapped
+
+
+def unsafe_parameters(query):
+    """``[(name, message)]``: what in a query string the database cannot take."""
+    errors = []
+    for name, values in query.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            errors.append((name, "null characters are not allowed"))
+        elif name in ("offset", "limit"):
+            for value in values:
+                try:
+                    too_big = int(value) > MAX_OFFSET
+                except ValueError:
+                    continue  # the API's own validation answers it
+                if too_big:
+                    errors.append((name, f"{name} cannot be higher than {MAX_OFFSET}"))
+    return errors
+
+
+def v3_parameter_guard(view):
+    """422 problem+json for what Wagtail's v3 views would turn into a 500."""
+    from wagtail.api.v3.errors import problem_response
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        errors = unsafe_parameters(request.GET)
+        if errors:
+            return problem_response(
+                status=422,
+                detail="Validation failed",
+                errors=[
+                    {"type": "value_error", "loc": ["query", name], "msg": message}
+                    for name, message in errors
+                ],
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def decorate_api_urls(urls, *decorators):
+    """``urls`` (a list of patterns, or an ``include()``-style tuple) with every view
+    wrapped in ``decorators`` (the first one outermost)."""
+
+    def decorator(view):
+        for decorate in reversed(decorators):
+            view = decorate(view)
+        return view
+
+    if isinstance(urls, tuple):
+        patterns, *rest = urls
+        return (decorate_urlpatterns(list(patterns), decorator), *rest)
+    return decorate_urlpatterns(list(urls), decorator)

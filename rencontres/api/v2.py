@@ -1,0 +1,220 @@
+"""API v2 endpoints: ``rencontres`` (every field, shared filters) and a pages endpoint
+that serves rencontres the same way when asked for ``?type=rencontres.RencontrePage``.
+
+Register them on a :class:`wagtail.api.v2.router.WagtailAPIRouter`, ``rencontres``
+before ``pages`` (the router links a rencontre to the first endpoint serving it)::
+
+    api_router.register_endpoint("rencontres", RencontresAPIViewSet)
+    api_router.register_endpoint("pages", PagesAPIViewSet)
+
+Only live and public pages: a private page is left out even for a signed-in user,
+since public responses may be cached by shared caches.
+"""
+
+from django.http import Http404
+from django.urls import NoReverseMatch, path, reverse
+from pydantic import ValidationError
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from wagtail.api.v2 import views
+from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.documents.api.v2 import views as documents_views
+from wagtail.images.api.v2 import views as images_views
+
+from ..models import RencontrePage
+from . import history
+from .filters import FilterError, RencontreQuery
+from .http import unsafe_parameters
+from .querysets import public_pages
+from .representation import api_queryset, prefetch
+
+
+def validation_message(error):
+    """A pydantic ValidationError as one line: ``param: message; …``."""
+    return "; ".join(
+        ".".join(str(part) for part in err["loc"]) + ": " + err["msg"] for err in error.errors()
+    )
+
+
+def unknown_parameters(names):
+    """The error of Wagtail's own check of the query parameters."""
+    names = ", ".join(sorted(names))
+    return BadRequestError(f"query parameter is not an operation or a recognised field: {names}")
+
+
+class RencontreFilter(BaseFilterBackend):
+    """:class:`.filters.RencontreQuery` on ``request.GET``; 400 on a bad value."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = {
+            name: request.GET[name]
+            for name in RencontreQuery.parameter_names()
+            if name in request.GET
+        }
+        try:
+            query = RencontreQuery.model_validate(params)
+            return query.apply(queryset, base_queryset=view.get_base_queryset())
+        except ValidationError as e:
+            raise BadRequestError(validation_message(e)) from e
+        except FilterError as e:
+            raise BadRequestError(f"{e.param}: {e.message}") from e
+
+
+class _NoFormatParameter:
+    URL_FORMAT_OVERRIDE = None
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """``?format=`` is the rencontre's format here, not Django REST framework's choice
+    of renderer (which stays available through the Accept header)."""
+
+    settings = _NoFormatParameter()
+
+
+RENCONTRE_FILTER_BACKENDS = [ChildOfFilter, AncestorOfFilter, DescendantOfFilter, RencontreFilter]
+
+#: Wagtail's parameters that keep their meaning for lists of rencontres.
+COMMON_PARAMETERS = frozenset(
+    ["limit", "offset", "fields", "rich_text_format", "_", "child_of", "ancestor_of"]
+    + ["descendant_of", "site"]
+)
+
+
+def history_api_path(request, page, number=None):
+    """The path of ``page``'s history (or of its version ``number``) in the v2 router of
+    ``request``; None if no endpoint of the router serves it."""
+    router = getattr(request, "wagtailapi_router", None)
+    endpoint = router and router.get_model_endpoint(RencontrePage)
+    if not endpoint or not hasattr(endpoint[1], "history_view"):
+        return None
+    name, args = (
+        ("history", [page.pk]) if number is None else ("history_version", [page.pk, number])
+    )
+    try:
+        return reverse(f"{router.url_namespace}:{endpoint[0]}:{name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+class SafeParametersMixin:
+    """400 for what Wagtail's endpoints would pass to PostgreSQL and answer with a 500:
+    a NUL character in a parameter, an offset beyond the database's integers."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        errors = unsafe_parameters(request.GET)
+        if errors:
+            raise BadRequestError("; ".join(f"{name}: {message}" for name, message in errors))
+
+
+class ImagesAPIViewSet(SafeParametersMixin, images_views.ImagesAPIViewSet):
+    pass
+
+
+class DocumentsAPIViewSet(SafeParametersMixin, documents_views.DocumentsAPIViewSet):
+    pass
+
+
+class RencontreListMixin(SafeParametersMixin):
+    """Lists of rencontres in a constant number of queries, with the shared filters."""
+
+    def get_base_queryset(self):
+        try:
+            return public_pages(self.request)
+        except ValueError as e:  # ?site= matching several sites
+            raise BadRequestError(str(e)) from e
+
+    def history_api_path(self, page):
+        return history_api_path(self.request, page)
+
+    def serves_rencontres(self, queryset):
+        return issubclass(queryset.model, RencontrePage)
+
+    def check_query_parameters(self, queryset):
+        if not self.serves_rencontres(queryset):
+            return super().check_query_parameters(queryset)
+        allowed = COMMON_PARAMETERS | RencontreQuery.parameter_names() | {"type"}
+        unknown = set(self.request.GET) - allowed
+        if unknown:
+            raise unknown_parameters(unknown)
+
+    def filter_queryset(self, queryset):
+        if not self.serves_rencontres(queryset):
+            return super().filter_queryset(queryset)
+        for backend in RENCONTRE_FILTER_BACKENDS:
+            queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        items = super().paginate_queryset(queryset)
+        if self.serves_rencontres(queryset):
+            items = list(items)
+            prefetch(items)
+        return items
+
+
+class PagesAPIViewSet(RencontreListMixin, views.PagesAPIViewSet):
+    """Wagtail's pages endpoint; ``?type=rencontres.RencontrePage`` lists rencontres
+    as the ``rencontres`` endpoint does (filters, constant queries)."""
+
+    content_negotiation_class = ContentNegotiation
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.serves_rencontres(queryset):
+            queryset = api_queryset(queryset)
+        return queryset
+
+
+class RencontresAPIViewSet(RencontreListMixin, views.PagesAPIViewSet):
+    """``/rencontres/``: published rencontres with all their fields, filtered and ordered;
+    ``/rencontres/<id>/history/`` and ``…/history/<n>/``: their published versions."""
+
+    name = "rencontres"
+    model = RencontrePage
+    content_negotiation_class = ContentNegotiation
+    known_query_parameters = COMMON_PARAMETERS | RencontreQuery.parameter_names()
+
+    def get_queryset(self):
+        self.get_base_queryset()  # a 400 for an ambiguous ?site=
+        return api_queryset(public_pages(self.request, RencontrePage))
+
+    def check_query_parameters(self, queryset):
+        unknown = set(self.request.GET) - self.known_query_parameters
+        if unknown:
+            raise unknown_parameters(unknown)
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        # A consumer of rencontres wants them whole: every field but the parent page.
+        return [name for name in cls.get_available_fields(model) if name != "parent"]
+
+    # -- history ---------------------------------------------------------------------
+
+    def version_api_path(self, page, number):
+        return history_api_path(self.request, page, number)
+
+    def history_view(self, request, pk):
+        page = self.get_object()
+        return Response(history.versions_payload(page, request, self.version_api_path))
+
+    def history_version_view(self, request, pk, number):
+        page = self.get_object()
+        payload = history.version_payload(page, number, request, self.version_api_path)
+        if payload is None:
+            raise Http404(f"no published version {number}")
+        return Response(payload)
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/history/", cls.as_view({"get": "history_view"}), name="history"),
+            path(
+                "<int:pk>/history/<int:number>/",
+                cls.as_view({"get": "history_version_view"}),
+                name="history_version",
+            ),
+        ]

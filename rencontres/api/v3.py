@@ -1,0 +1,240 @@
+"""API v3 (Wagtail 8's preview, Django Ninja): typed rencontres.
+
+- :func:`register_schemas` replaces, in Wagtail's v3 content type registry, the read
+  schema generated for ``rencontres.RencontrePage`` by :class:`RencontrePageSchema`,
+  so that ``/pages/{id}/`` and ``/schema/rencontres.RencontrePage/`` describe every
+  field. It must run before ``wagtail.api.v3.routers.pages`` is imported (that module
+  freezes the registered schemas): ``RencontresConfig.ready()`` calls it, and the
+  ``rencontres`` app comes before ``wagtail.contrib.redirects`` (whose ``ready()``
+  imports the API) in ``INSTALLED_APPS``.
+- :data:`router` lists rencontres with all their fields and the filters of API v2
+  (:mod:`.filters`); mount it on Wagtail's API before its URLs are built::
+
+      from wagtail.api.v3.urls import api
+      api.add_router("/rencontres/", rencontres.api.v3.router)
+
+Anonymous and read-only: only live and public rencontres, whoever asks.
+"""
+
+import sys
+from typing import Literal
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
+from ninja import Field, Path, Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from wagtail.api.rich_text import RichTextOutputFormat
+from wagtail.api.v3.errors import as_validation_error
+from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+from wagtail.api.v3.schemas.pages import (
+    BasePageMetaSchema,
+    BasePageSchema,
+    PageMetaSchema,
+    PageSchema,
+)
+
+from ..models import RencontrePage
+from . import history
+from .filters import MAX_ID, FilterError, RencontreQuery
+from .http import MAX_OFFSET
+from .querysets import public_pages
+from .representation import BODY_FIELDS, META_FIELDS, Context, api_queryset, prefetch
+from .schemas import RencontreFields, RencontreMetaExtra
+
+TYPE_LABEL = RencontrePage._meta.label
+
+
+def api_context(request):
+    """One :class:`.representation.Context` per request."""
+    ctx = getattr(request, "_rencontre_api_context", None)
+    if ctx is None:
+        ctx = Context.for_request(request, history_api_path=history_api_path)
+        request._rencontre_api_context = ctx
+    return ctx
+
+
+def history_api_path(page, number=None):
+    name, kwargs = "rencontre_history", {"page_id": page.pk}
+    if number is not None:
+        name, kwargs = "rencontre_history_version", {"page_id": page.pk, "number": number}
+    try:
+        return reverse(f"wagtailapi_v3:{name}", kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _resolvers(builders):
+    def resolver(builder):
+        def resolve(obj, context):
+            return builder(obj, api_context(context["request"]))
+
+        return staticmethod(resolve)
+
+    return {f"resolve_{name}": resolver(builder) for name, builder in builders.items()}
+
+
+def _schema(name, bases, builders, doc, **annotations):
+    """A Ninja schema class whose fields in ``builders`` resolve through them."""
+    namespace = {"__doc__": doc, "__annotations__": annotations, **_resolvers(builders)}
+    return type(bases[0])(name, bases, namespace)
+
+
+RencontreListMetaSchema = _schema(
+    "RencontreListMetaSchema",
+    (RencontreMetaExtra, BasePageMetaSchema),
+    META_FIELDS,
+    "Wagtail's page meta, with the last publication and the history's addresses.",
+    type=Literal[TYPE_LABEL],
+)
+
+RencontreSchema = _schema(
+    "RencontreSchema",
+    (RencontreFields, BasePageSchema),
+    BODY_FIELDS,
+    "A published rencontre with all its fields.",
+    meta=RencontreListMetaSchema,
+)
+
+RencontrePageMetaSchema = _schema(
+    "RencontrePageMetaSchema",
+    (RencontreMetaExtra, PageMetaSchema),
+    META_FIELDS,
+    "Wagtail's page meta (with parent), the last publication and the history's addresses.",
+    type=Literal[TYPE_LABEL],
+)
+
+RencontrePageSchema = _schema(
+    "RencontrePageSchema",
+    (RencontreFields, PageSchema),
+    BODY_FIELDS,
+    "A rencontre page, as /pages/{id}/ returns it.",
+    meta=RencontrePageMetaSchema,
+)
+
+
+def register_schemas():
+    """Make :class:`RencontrePageSchema` the v3 read schema of ``RencontrePage``."""
+    if "wagtail.api.v3.routers.pages" in sys.modules:
+        raise ImproperlyConfigured(
+            "wagtail.api.v3.routers.pages was imported before rencontres registered its "
+            "schema: put 'rencontres' before the apps that import the v3 API in "
+            "INSTALLED_APPS (e.g. wagtail.contrib.redirects)."
+        )
+    from wagtail.api.v3.registry import registry
+
+    registration = registry.get(TYPE_LABEL)
+    if registration is not None:
+        registration.read_schema = RencontrePageSchema
+
+
+# -- routes ------------------------------------------------------------------------------
+
+router = Router(tags=["rencontres"])
+
+
+class RencontrePagination(WagtailLimitOffsetPagination):
+    """Wagtail's limit/offset, then the images and documents of the page, in bulk."""
+
+    class Input(WagtailLimitOffsetPagination.Input):
+        offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        result["items"] = list(result["items"])
+        prefetch(result["items"])
+        return result
+
+
+def public_rencontres(request: HttpRequest):
+    try:
+        return api_queryset(public_pages(request, RencontrePage))
+    except ValueError as e:  # ?site= matching several sites
+        raise HttpError(400, str(e)) from e
+
+
+@router.get(
+    "/",
+    response=list[RencontreSchema],
+    url_name="rencontres_list",
+    operation_id="rencontres_list",
+    summary="List rencontres",
+    description=(
+        "Published rencontres with all their fields, filtered and ordered like /api/v2/rencontres/."
+    ),
+)
+@paginate(RencontrePagination)
+def list_rencontres(
+    request: HttpRequest,
+    filters: RencontreQuery = Query(...),  # noqa: B008
+    rich_text_format: RichTextOutputFormat | None = Query(None),  # noqa: B008
+    **kwargs,
+):
+    try:
+        queryset = public_rencontres(request)
+        return filters.apply(queryset, base_queryset=public_pages(request))
+    except FilterError as e:
+        raise as_validation_error(e, e.message, loc=("query", e.param)) from e
+
+
+def get_rencontre(request, page_id):
+    page = public_rencontres(request).filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No published rencontre matches the given id.")
+    return page
+
+
+@router.get(
+    "/{page_id}/",
+    response=RencontreSchema,
+    url_name="rencontre_detail",
+    operation_id="rencontres_detail",
+    summary="Rencontre detail",
+)
+def rencontre_detail(
+    request: HttpRequest,
+    page_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+    rich_text_format: RichTextOutputFormat | None = Query(None),  # noqa: B008
+):
+    return get_rencontre(request, page_id)
+
+
+@router.get(
+    "/{page_id}/history/",
+    response=history.HistorySchema,
+    url_name="rencontre_history",
+    operation_id="rencontres_history",
+    summary="Published versions of a rencontre",
+    description="Newest first; a publication that changed no public field is not a version.",
+)
+def rencontre_history(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: B008
+    page = get_rencontre(request, page_id)
+    return history.versions_payload(page, request, history_api_path)
+
+
+@router.get(
+    "/{page_id}/history/{number}/",
+    response=history.VersionWithRencontre,
+    url_name="rencontre_history_version",
+    operation_id="rencontres_history_version",
+    summary="One published version of a rencontre and what it changed",
+)
+def rencontre_history_version(
+    request: HttpRequest,
+    page_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+    number: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
+):
+    page = get_rencontre(request, page_id)
+    payload = history.version_payload(page, number, request, history_api_path)
+    if payload is None:
+        raise Http404(f"No published version {number} of this rencontre.")
+    return payload
+
+
+__all__ = [
+    "RencontrePageSchema",
+    "RencontreSchema",
+    "register_schemas",
+    "router",
+]
