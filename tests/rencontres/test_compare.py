@@ -233,6 +233,27 @@ class RencontreCompareTests(TestCase):
         self.assertIn("Les habitants sont experts.", text(quote_block))
         self.assertIn("Une habitante", text(quote_block))
 
+    def test_report_attendance_and_page_settings(self):
+        page = RencontrePage.objects.get(pk=self.page.pk)
+        page.report = [
+            (
+                "section",
+                {"heading": "Ce qui a été dit", "introduction": "", "items": ["Transports"]},
+            )
+        ]
+        page.attendance = 42
+        page.show_in_menus = True
+        page.access_notes = "Tram T1, arrêt Hôtel de Ville."
+        revision = page.save_revision()
+        changes = self.compare(self.first.pk, revision.pk)
+        self.assertEqual(texts(changes["Compte rendu"], "li"), ["Transports"])
+        self.assertIn("Ce qui a été dit", text(changes["Compte rendu"]))
+        self.assertEqual(texts(changes["Nombre de participants"], ".addition"), ["42"])
+        self.assertEqual(texts(changes["Accès"], ".addition"), ["Tram T1, arrêt Hôtel de Ville."])
+        menus = next(cell for label, cell in changes.items() if "menu" in label.lower())
+        self.assertEqual(texts(menus, ".deletion"), ["Non"])
+        self.assertEqual(texts(menus, ".addition"), ["Oui"])
+
     def test_overseas_dates_in_local_time(self):
         page = RencontrePage.objects.get(pk=self.page.pk)
         page.departement = departement("971")

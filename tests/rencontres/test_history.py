@@ -637,8 +637,14 @@ class TranslatedHistoryTests(TestCase):
         changes = changes_on(response)
         # Labels come from the English catalogue (when it has them), then the
         # content's language: the page is in English.
-        label = f"{gettext_en(DESCRIPTION)} (English)"
+        english_label = gettext_en(DESCRIPTION)
+        self.assertNotEqual(english_label, DESCRIPTION)  # locale/en translates it
+        label = f"{english_label} (English)"
         self.assertEqual(list(changes), [label])
+        self.assertEqual(
+            text(html.h1),
+            gettext_en("Changements sur «%(title)s»") % {"title": "Vallée du Gier local workshop"},
+        )
         self.assertEqual(changes[label]["added"], ["•Gather opinions"])
         self.assertEqual(changes[label]["unchanged"], ["Pourquoi ?", "•Share a diagnosis"])
         self.assertIn(
