@@ -121,6 +121,34 @@ class RencontreIndexPage(RoutablePageMixin, Page):
 
         return json_view(request, self)
 
+    # -- public views (rencontres.views) ----------------------------------------
+
+    def get_context(self, request, *args, **kwargs):
+        from ..views import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(self, request))
+        return context
+
+    # Served as …/agenda.ics too (rencontres.urls): Wagtail paths have no dots.
+    @path("agenda/", name="calendar")
+    def calendar_route(self, request):
+        from ..views import listing_calendar
+
+        return listing_calendar(self, request)
+
+    @path("flux/", name="feed")
+    def feed_route(self, request):
+        from ..views import listing_feed
+
+        return listing_feed(self, request)
+
+    @path("flux/atom/", name="atom_feed")
+    def atom_feed_route(self, request):
+        from ..views import listing_feed
+
+        return listing_feed(self, request, atom=True)
+
 
 class RencontrePage(RoutablePageMixin, Page):
     """A rencontre locale (atelier territorial): when, where, why, for whom, how."""
@@ -394,6 +422,22 @@ class RencontrePage(RoutablePageMixin, Page):
         """The place on one line: venue, address, postcode and commune."""
         locality = " ".join(part for part in (self.postcode, self.commune) if part)
         return ", ".join(part for part in (self.venue, self.address, locality) if part)
+
+    # -- public views (rencontres.views) ----------------------------------------
+
+    def get_context(self, request, *args, **kwargs):
+        from ..views import rencontre_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(rencontre_context(self, request))
+        return context
+
+    # Served as …/agenda.ics too (rencontres.urls): Wagtail paths have no dots.
+    @path("agenda/", name="calendar")
+    def calendar_route(self, request):
+        from ..views import rencontre_calendar
+
+        return rencontre_calendar(self, request)
 
     # -- public history (rencontres.history, rencontres.history_views) -------
 
