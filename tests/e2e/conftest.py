@@ -61,6 +61,33 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def _serialized_db_contents():
+    """The migrated data each database saved for ``serialized_rollback`` (by alias)."""
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _restore_serialized_db_contents(serialized):
+    """Give the connections seen once Playwright runs the saved data back.
+
+    Django's connections are context-local (asgiref): once Playwright's event loop runs
+    in this thread, ``connections["default"]`` is a new object without the
+    ``_test_serialized_contents`` that ``django_db_setup`` stored on the previous one,
+    so ``serialized_rollback=True`` silently restored nothing and every browser test
+    after the first saw an emptied database (no locale, page tree or départements).
+    """
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
     """Headless Chromium, launched once per test process."""
@@ -77,6 +104,7 @@ def browser(tmp_path_factory):
     # into pytest's, so that even a crashed browser leaves nothing in /tmp.
     saved_tmpdir = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("chromium"))
+    serialized = _serialized_db_contents()
     try:
         playwright = sync_playwright().start()
     finally:
@@ -84,6 +112,7 @@ def browser(tmp_path_factory):
             del os.environ["TMPDIR"]
         else:
             os.environ["TMPDIR"] = saved_tmpdir
+    _restore_serialized_db_contents(serialized)
     try:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
