@@ -64,3 +64,16 @@ def test_make_help_documents_every_task():
 
     documented = {line.split()[0] for line in help_text.splitlines() if line.startswith("  ")}
     assert set(tasks) <= documented, f"tasks without a `##` comment: {set(tasks) - documented}"
+
+
+def test_pyproject_lists_every_python_package():
+    """A non-editable install must ship every package: the list is explicit because
+    site/ is mapped to another import name, so a new package must be added to it."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    names = {folder: name for name, folder in setuptools["package-dir"].items()}
+    found = set()
+    for folder, name in names.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder)
+            found.add(".".join([name, *relative.parts]))
+    assert found == set(setuptools["packages"])
