@@ -138,9 +138,9 @@ class RencontreQuery(Schema):
             )
         return value
 
-    #: The names of the parameters, for API v2's check of unknown parameters.
     @classmethod
     def parameter_names(cls):
+        """The names of the parameters (API v2 rejects the ones it does not know)."""
         return frozenset(cls.model_fields)
 
     def apply(self, queryset, *, base_queryset=None, now=None):

@@ -11,7 +11,7 @@ refer to; :func:`api_queryset` joins or prefetches the rest (département and it
 région, locale, image, organisers).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch
@@ -45,7 +45,6 @@ class Context:
     rich_text_format: str = DEFAULT_RICH_TEXT_FORMAT
     #: ``page -> path`` of the page's history in this API, or None.
     history_api_path: Any = None
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def for_request(cls, request, **kwargs):

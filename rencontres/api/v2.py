@@ -1,5 +1,8 @@
-"""API v2 endpoints: ``rencontres`` (every field, shared filters) and a pages endpoint
-that serves rencontres the same way when asked for ``?type=rencontres.RencontrePage``.
+"""API v2 endpoints: ``rencontres`` (every field, shared filters, history), a pages
+endpoint that serves rencontres the same way when asked for
+``?type=rencontres.RencontrePage``, and Wagtail's images and documents endpoints; all
+of them answer 400 (not Wagtail's 500) to a NUL character or an offset beyond
+PostgreSQL's integers.
 
 Register them on a :class:`wagtail.api.v2.router.WagtailAPIRouter`, ``rencontres``
 before ``pages`` (the router links a rencontre to the first endpoint serving it)::
