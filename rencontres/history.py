@@ -137,10 +137,16 @@ def format_datetime(value, tz=None, zone_label=""):
 def format_published_at(value, tz=None):
     """« 25 novembre 2026 à 20:02 »: when a version was published."""
     local = timezone.localtime(value, tz)
-    return _("%(date)s à %(time)s") % {
+    parts = {
         "date": formats.date_format(local, "j F Y"),
         "time": formats.time_format(local, "H:i"),
     }
+    if tz is None or getattr(tz, "key", DEFAULT_TIMEZONE) == DEFAULT_TIMEZONE:
+        return _("%(date)s à %(time)s") % parts
+    # A rencontre outside Paris's zone dates its versions in its own time: say so.
+    offset = local.strftime("%z")
+    parts["zone"] = f"UTC{offset[:3]}:{offset[3:]}"
+    return _("%(date)s à %(time)s (%(zone)s)") % parts
 
 
 def html_lines(html):

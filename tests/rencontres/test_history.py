@@ -826,3 +826,17 @@ def test_history_fields_are_the_public_fields():
     assert not {"decidim_id", "slug", "seo_title", "live", "owner"} & set(names)
     translated = {spec.name for spec in history_fields(RencontrePage) if spec.translatable}
     assert translated == {"title", "description", "venue", "access_notes", "report"}
+
+
+def test_publication_time_states_the_zone_outside_paris():
+    """A Nouméa rencontre dates its versions in Nouméa time, and says so."""
+    from rencontres.history import format_published_at
+
+    published = dt.datetime(2026, 11, 25, 20, 36, tzinfo=dt.UTC)
+    with translation.override("fr"):
+        assert format_published_at(published, zoneinfo.ZoneInfo("Europe/Paris")) == (
+            "25 novembre 2026 à 21:36"
+        )
+        assert format_published_at(published, zoneinfo.ZoneInfo("Pacific/Noumea")) == (
+            "26 novembre 2026 à 07:36 (UTC+11:00)"
+        )
