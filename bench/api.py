@@ -24,45 +24,30 @@ figures are also written there as ``api.json``.
 import datetime as dt
 import importlib
 import io
-import json
 import os
 import sys
 import time
 import types
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencontres_site.settings.dev")
+if str(Path(__file__).resolve().parent) not in sys.path:  # bench/, when run by runpy
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import measure, run_benchmark, setup_django, write_results  # noqa: E402
 
-import django  # noqa: E402
-from django.apps import apps  # noqa: E402
-
-if not apps.ready:
-    django.setup()
+setup_django("rencontres_site.settings.dev")
 
 from django.conf import settings  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.images import ImageFile  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-    teardown_test_environment,
-)
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 RENCONTRES = int(os.environ.get("BENCH_RENCONTRES", "60"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 MEDIA_SETS = 10
-
-
-class Rollback(Exception):
-    """Raised to undo everything the benchmark wrote."""
 
 
 # -- data ------------------------------------------------------------------------------
@@ -182,23 +167,16 @@ def urlconf_with_default_viewset():
 # -- measures --------------------------------------------------------------------------
 
 
-def measure(client, url):
-    for _ in range(3):  # warm-up: caches of sites, search configuration, templates
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.content[:300])
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    query_count = len(queries)  # now: the next request resets the connection's log
-    started = time.perf_counter()
-    for _ in range(REQUESTS):
-        client.get(url)
-    elapsed = time.perf_counter() - started
+def timed(client, url):
+    """``measure`` (three warm-ups) as requests per second, ms per request, queries."""
+    result = measure(client, url, REQUESTS, warmup=3)
+    elapsed = sum(result.timings)
     return {
         "url": url,
         "requests_per_second": round(REQUESTS / elapsed, 1),
         "ms_per_request": round(1000 * elapsed / REQUESTS, 1),
-        "queries": query_count,
-        "bytes": len(response.content),
+        "queries": result.queries,
+        "bytes": len(result.response.content),
     }
 
 
@@ -222,7 +200,7 @@ def run():
         clear_url_caches()
         try:
             for name, url in cases.items():
-                results[name] = measure(client, url)
+                results[name] = timed(client, url)
         finally:
             clear_url_caches()
     print(
@@ -235,52 +213,15 @@ def run():
             f"  {name:58} {result['requests_per_second']:8.1f} "
             f"{result['ms_per_request']:8.1f} {result['queries']:8d}"
         )
-    results_dir = os.environ.get("BENCH_RESULTS_DIR")
-    if results_dir:
-        Path(results_dir, "api.json").write_text(json.dumps(results, indent=2) + "\n")
-
-
-def _migrated():
-    from django.db.migrations.executor import MigrationExecutor
-
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite" and ":memory:" not in name and not Path(name).exists():
-        return False  # connecting would create an empty database file
-    try:
-        executor = MigrationExecutor(connection)
-        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception:  # noqa: BLE001 - no database or no tables: not migrated
-        return False
+    write_results("api", results)
 
 
 def main():
-    setup_test_environment(debug=False)
     # Files written by the benchmark must not outlive it either.
     storages = {**settings.STORAGES}
     storages["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-    try:
-        with override_settings(STORAGES=storages):
-            if os.environ.get("BENCH_OWN_DATABASE") != "1" and _migrated():
-                print("api: in a transaction of the configured database, rolled back")
-                try:
-                    with transaction.atomic():
-                        run()
-                        raise Rollback
-                except Rollback:
-                    pass
-            else:
-                if connection.vendor != "sqlite":
-                    connection.settings_dict.setdefault("TEST", {})
-                    connection.settings_dict["TEST"]["NAME"] = f"bench_api_{os.getpid()}"
-                old_name = connection.settings_dict["NAME"]
-                print("api: in a database of its own (migrating it first)")
-                connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-                try:
-                    run()
-                finally:
-                    connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    finally:
-        teardown_test_environment()
+    with override_settings(STORAGES=storages):
+        run_benchmark("api", run)
 
 
 if __name__ == "__main__":

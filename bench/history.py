@@ -27,25 +27,15 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencontres_site.settings.dev")
+if str(Path(__file__).resolve().parent) not in sys.path:  # bench/, when run by runpy
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import measure, run_benchmark, setup_django, write_results  # noqa: E402
 
-import django  # noqa: E402
-from django.apps import apps  # noqa: E402
+setup_django("rencontres_site.settings.dev")
 
-if not apps.ready:
-    django.setup()
-
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-    teardown_test_environment,
-)
+from django.test.utils import override_settings  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 REVISIONS = int(os.environ.get("BENCH_REVISIONS", "200"))
@@ -208,20 +198,10 @@ def add_publications(page, organisations, count):
     return live
 
 
-def measure(client, url):
+def timed(client, url):
     """Median milliseconds and the query count of ``REQUESTS`` GETs (after one warm-up)."""
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    query_count = len(queries)
-    timings = []
-    for _ in range(REQUESTS):
-        begin = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - begin) * 1000)
-        assert response.status_code == 200
-    return statistics.median(timings), query_count
+    result = measure(client, url, REQUESTS)
+    return result.median * 1000, result.queries
 
 
 def run():
@@ -252,8 +232,8 @@ def run():
     results = {}
     for label, url in rows:
         with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
-            computed, computed_queries = measure(client, url)
-        cached, cached_queries = measure(client, url)
+            computed, computed_queries = timed(client, url)
+        cached, cached_queries = timed(client, url)
         results[label] = {
             "url": url,
             "computed_ms": round(computed, 1),
@@ -281,63 +261,16 @@ def run():
             profile = cProfile.Profile()
             profile.runcall(lambda: PageHistory(page).versions)
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
-    results_dir = os.environ.get("BENCH_RESULTS_DIR")
-    if results_dir:
-        Path(results_dir).mkdir(parents=True, exist_ok=True)
-        out = Path(results_dir) / "history.json"
-        out.write_text(
-            json.dumps(
-                {"revisions": REVISIONS, "versions": total, "database": engine, **results},
-                indent=2,
-            )
-        )
+    write_results(
+        "history", {"revisions": REVISIONS, "versions": total, "database": engine, **results}
+    )
     return results
 
 
-class Rollback(Exception):
-    """Raised to undo everything the benchmark wrote."""
-
-
-def _migrated():
-    from django.db.migrations.executor import MigrationExecutor
-
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite" and ":memory:" not in name and not Path(name).exists():
-        return False  # connecting would create an empty database file
-    try:
-        executor = MigrationExecutor(connection)
-        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception:  # noqa: BLE001 - no database or no tables: not migrated
-        return False
-
-
 def main():
-    setup_test_environment(debug=False)
-    try:
-        if os.environ.get("BENCH_OWN_DATABASE") != "1" and _migrated():
-            # A migrated database (``make bench`` migrates it): work in one transaction
-            # and roll it back, so that nothing stays.
-            print("history: in a transaction of the configured database, rolled back")
-            try:
-                with transaction.atomic():
-                    run()
-                    raise Rollback
-            except Rollback:
-                pass
-        else:
-            # Not migrated (or asked): a database of our own, migrated, then destroyed.
-            if connection.vendor != "sqlite":
-                connection.settings_dict.setdefault("TEST", {})
-                connection.settings_dict["TEST"]["NAME"] = f"bench_history_{os.getpid()}"
-            old_name = connection.settings_dict["NAME"]
-            print("history: in a database of its own (migrating it first)")
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-            try:
-                run()
-            finally:
-                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    finally:
-        teardown_test_environment()
+    # A migrated database (``make bench`` migrates it): one transaction, rolled back;
+    # not migrated (or asked): a database of our own, migrated, then destroyed.
+    run_benchmark("history", run)
 
 
 if __name__ == "__main__":

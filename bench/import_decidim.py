@@ -27,7 +27,6 @@ default 0: wagtail-localize writes translations page by page) change the sizes; 
 
 import csv
 import datetime as dt
-import json
 import os
 import random
 import sys
@@ -35,19 +34,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencontres_site.settings.test")
+if str(Path(__file__).resolve().parent) not in sys.path:  # bench/, when run by runpy
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import own_database, setup_django, test_environment, write_results  # noqa: E402
 
-import django  # noqa: E402
-from django.apps import apps  # noqa: E402
-
-if not apps.ready:
-    django.setup()
+setup_django("rencontres_site.settings.test")
 
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 MEETINGS = int(os.environ.get("BENCH_MEETINGS", "5000"))
 BASELINE = int(os.environ.get("BENCH_BASELINE", "200"))
@@ -281,26 +274,14 @@ def run():
         print(f"first import vs baseline: x{first_rate / results['baseline']['per_second']:.1f}")
     results["check"] = check(index)
     print("check:", ", ".join(f"{key}={value}" for key, value in results["check"].items()))
-    folder = os.environ.get("BENCH_RESULTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / "import_decidim.json").write_text(json.dumps(results, indent=2))
+    write_results("import_decidim", results)
 
 
 def main():
     if connection.vendor != "postgresql":
         sys.exit("import_decidim: needs PostgreSQL (DATABASE_URL=postgres://…).")
-    setup_test_environment(debug=False)
-    connection.settings_dict.setdefault("TEST", {})
-    connection.settings_dict["TEST"]["NAME"] = f"bench_import_decidim_{os.getpid()}"
-    old_name = connection.settings_dict["NAME"]
-    print("import_decidim: in a database of its own (migrating it first)")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with test_environment(), own_database("import_decidim"):
         run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
