@@ -8,7 +8,6 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -45,10 +44,10 @@ def test_lock_pins_every_declared_dependency_within_its_range():
     assert not problems, "run `make lock`:\n" + "\n".join(problems)
 
 
-MAKE = shutil.which("make")
+# make runs the whole suite, so it is always there when the suite runs.
+MAKE = shutil.which("make") or "make"
 
 
-@pytest.mark.skipif(MAKE is None, reason="needs make")
 def test_make_help_documents_every_task():
     makefile = (ROOT / "Makefile").read_text()
     phony = re.search(r"^\.PHONY:(.*?)(?<!\\)$", makefile, re.MULTILINE | re.DOTALL)
