@@ -123,12 +123,12 @@ def build_rencontre():
 def add_publications(page, organisations, count):
     """``count`` publications written in bulk, each an ordinary edit by staff; one in
     seven changes only the SEO title (not a version)."""
-    from wagtail.models import PageLogEntry, Revision
+    from tests.factories import publish_in_bulk
 
     content = page.serializable_data()
     blocks = json.loads(content["description"])
     when = page.last_published_at
-    revisions = []
+    contents = []
     for n in range(1, count + 1):
         content = dict(content)
         kind = n % 7
@@ -162,40 +162,8 @@ def add_publications(page, organisations, count):
                 for i, org in enumerate(chosen)
             ]
         when = when + dt.timedelta(hours=5)
-        revisions.append(
-            Revision(
-                content_type=page.content_type,
-                base_content_type=page.get_base_content_type(),
-                object_id=str(page.pk),
-                object_str=page.title,
-                content=content,
-                created_at=when,
-            )
-        )
-    Revision.objects.bulk_create(revisions)
-    if revisions[0].pk is None:  # backends that do not return ids from bulk inserts
-        revisions = list(
-            Revision.objects.filter(object_id=str(page.pk)).order_by("-pk")[: len(revisions)]
-        )[::-1]
-    PageLogEntry.objects.bulk_create(
-        PageLogEntry(
-            content_type=page.content_type,
-            label=page.title,
-            action="wagtail.publish",
-            timestamp=revision.created_at,
-            page_id=page.pk,
-            revision=revision,
-            content_changed=True,
-        )
-        for revision in revisions
-    )
-    latest = revisions[-1]
-    live = page.with_content_json(latest.content)
-    live.live_revision = latest
-    live.latest_revision = latest
-    live.last_published_at = latest.created_at
-    live.save(clean=False)
-    return live
+        contents.append((content, when))
+    return publish_in_bulk(page, contents)
 
 
 def timed(client, url):

@@ -12,7 +12,7 @@ import factory
 import wagtail_factories
 from django.utils import timezone
 from dsfr.models import DsfrConfig
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, PageLogEntry, Revision, Site
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
 from rencontres.models import (
@@ -274,3 +274,48 @@ class ImageFactory(wagtail_factories.ImageFactory):
 class DocumentFactory(wagtail_factories.DocumentFactory):
     title = factory.Sequence(lambda n: f"Programme de la rencontre n°{n}")
     collection = factory.LazyFunction(lambda: Collection.get_first_root_node())
+
+
+def publish_in_bulk(page, contents):
+    """Record ``contents`` — ``(content, published_at)`` pairs, oldest first — as
+    published revisions of ``page``, written in bulk (a revision and a
+    ``wagtail.publish`` log entry each), and return the page as the last one left it.
+
+    For histories of hundreds of versions in tests and benchmarks, where
+    ``save_revision().publish()`` per version would take minutes.
+    """
+    revisions = [
+        Revision(
+            content_type=page.content_type,
+            base_content_type=page.get_base_content_type(),
+            object_id=str(page.pk),
+            object_str=page.title,
+            content=content,
+            created_at=published_at,
+        )
+        for content, published_at in contents
+    ]
+    Revision.objects.bulk_create(revisions)
+    if revisions[0].pk is None:  # backends that do not return ids from bulk inserts
+        revisions = list(
+            Revision.objects.filter(object_id=str(page.pk)).order_by("-pk")[: len(revisions)]
+        )[::-1]
+    PageLogEntry.objects.bulk_create(
+        PageLogEntry(
+            content_type=page.content_type,
+            label=page.title,
+            action="wagtail.publish",
+            timestamp=revision.created_at,
+            page_id=page.pk,
+            revision=revision,
+            content_changed=True,
+        )
+        for revision in revisions
+    )
+    latest = revisions[-1]
+    live = page.with_content_json(latest.content)
+    live.live_revision = latest
+    live.latest_revision = latest
+    live.last_published_at = latest.created_at
+    live.save(clean=False)
+    return live

@@ -17,6 +17,7 @@ by default. On failure, a screenshot and the page's HTML are saved under
 ``.pytest_cache/e2e-failures/``.
 """
 
+import logging
 import os
 import re
 import shutil
@@ -133,6 +134,9 @@ def browser_context_args():
     }
 
 
+logger = logging.getLogger(__name__)
+
+
 @pytest.fixture
 def page(request, browser, browser_context_args):
     """A new page in a fresh context; relative URLs go to ``live_server`` if the test uses it."""
@@ -155,9 +159,9 @@ def _save_failure(nodeid, page):
         page.screenshot(path=f"{stem}.png", full_page=True)
         Path(f"{stem}.html").write_text(page.content(), encoding="utf-8")
     except Exception as error:  # a failed capture must not hide the failure
-        print(f"could not save the page of {nodeid}: {error}")
+        logger.warning("could not save the page of %s: %s", nodeid, error)
     else:
-        print(f"page of the failed test saved as {stem}.png and .html")
+        logger.warning("page of the failed test saved as %s.png and .html", stem)
 
 
 class Axe:

@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from wagtail.models import Locale, Page, PageLogEntry, PageViewRestriction, Revision
+from wagtail.models import Locale, Page, PageLogEntry, PageViewRestriction
 
 from home.demo import seed
 from home.demo.rencontres import load_rencontres
@@ -42,6 +42,7 @@ from tests.factories import (
     build_site,
     departement,
     local_datetime,
+    publish_in_bulk,
     sections,
 )
 
@@ -133,7 +134,7 @@ def add_published_revisions(page, count, start=None):
     blocks = json.loads(content["description"]) if isinstance(content["description"], str) else []
     start = start or timezone.now() - dt.timedelta(days=count)
     existing = page.revisions.count()
-    revisions = []
+    contents = []
     for i in range(count):
         n = existing + i
         if n % 5 == 4:
@@ -149,35 +150,8 @@ def add_published_revisions(page, count, start=None):
             items.append({"type": "item", "value": f"Point ajouté n°{n}", "id": str(uuid.uuid4())})
             blocks[0] = {**blocks[0], "value": {**blocks[0]["value"], "items": items}}
             content = {**content, "description": json.dumps(blocks)}
-        revisions.append(
-            Revision(
-                content_type=page.content_type,
-                base_content_type=page.get_base_content_type(),
-                object_id=str(page.pk),
-                object_str=page.title,
-                content=content,
-                created_at=start + dt.timedelta(hours=n),
-            )
-        )
-    Revision.objects.bulk_create(revisions)
-    PageLogEntry.objects.bulk_create(
-        PageLogEntry(
-            content_type=page.content_type,
-            label=page.title,
-            action="wagtail.publish",
-            timestamp=revision.created_at,
-            page_id=page.pk,
-            revision=revision,
-            content_changed=True,
-        )
-        for revision in revisions
-    )
-    latest = revisions[-1]
-    page = page.with_content_json(latest.content)
-    page.live_revision = latest
-    page.latest_revision = latest
-    page.save()
-    return page
+        contents.append((content, start + dt.timedelta(hours=n)))
+    return publish_in_bulk(page, contents)
 
 
 # -- the demo's seed rencontre -----------------------------------------------------------------
