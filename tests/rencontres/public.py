@@ -72,6 +72,14 @@ def rencontre(index, *, departement_code="42", organisers=(), revision=True, **f
     return publish(page) if revision else page
 
 
+def online_rencontre(index, *, online_url="https://visio.example.org/etape", **fields):
+    """A published online rencontre « Point d’étape en ligne »: no place at all."""
+    fields.setdefault("title", "Point d’étape en ligne")
+    fields.setdefault("departement_code", None)
+    place = {"venue": "", "address": "", "postcode": "", "commune": ""}
+    return rencontre(index, format="en_ligne", online_url=online_url, **place, **fields)
+
+
 def image(title="Atelier"):
     return wagtail_factories.ImageFactory(title=title, collection=Collection.get_first_root_node())
 

@@ -7,6 +7,7 @@ from .public import (
     count_text,
     in_days,
     make_private,
+    online_rencontre,
     rencontre,
     site,
     soup,
@@ -24,18 +25,7 @@ class HomeSectionTests(TestCase):
         r(i, title="Atelier de Vaulx-en-Velin", departement_code="69", start=in_days(9, 14))
         r(i, title="Atelier Nord Est de Paris", departement_code="75", start=in_days(7, 14))
         r(i, title="Atelier de Nouméa", departement_code="988", start=in_days(20, 8))
-        r(
-            i,
-            title="Point d’étape en ligne",
-            departement_code=None,
-            format="en_ligne",
-            online_url="https://visio.example.org/",
-            commune="",
-            postcode="",
-            venue="",
-            address="",
-            start=in_days(1, 18),
-        )
+        online_rencontre(i, online_url="https://visio.example.org/", start=in_days(1, 18))
         r(i, title="Atelier passé", departement_code="13", start=in_days(-3, 14))
         private = r(i, title="Atelier réservé", departement_code="13", start=in_days(1, 9))
         make_private(private)

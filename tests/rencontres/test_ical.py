@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from tests.factories import local_datetime, sections
 
-from .public import in_days, make_private, organisation, publish, rencontre, site
+from .public import in_days, make_private, online_rencontre, organisation, publish, rencontre, site
 
 NOUMEA = zoneinfo.ZoneInfo("Pacific/Noumea")
 
@@ -46,16 +46,9 @@ class CalendarTests(TestCase):
                 ("texte", "<p>Un <b>atelier</b> ouvert &amp; gratuit.</p>"),
             ],
         )
-        cls.online = rencontre(
+        cls.online = online_rencontre(
             cls.index,
-            title="Point d’étape en ligne",
             departement_code="988",
-            format="en_ligne",
-            online_url="https://visio.example.org/etape",
-            venue="",
-            address="",
-            postcode="",
-            commune="",
             start=local_datetime(2030, 5, 2, 18, 30, tz=NOUMEA),
             end=local_datetime(2030, 5, 2, 20, 0, tz=NOUMEA),
         )

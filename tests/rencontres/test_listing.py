@@ -15,6 +15,7 @@ from .public import (
     in_minutes,
     inline_text,
     make_private,
+    online_rencontre,
     organisation,
     publish,
     rencontre,
@@ -35,16 +36,8 @@ class ListingTests(TestCase):
         cls.anct = organisation("Agence nationale de la cohésion des territoires")
         r = rencontre
         i = cls.index
-        cls.soon = r(
+        cls.soon = online_rencontre(
             i,
-            title="Point d’étape en ligne",
-            departement_code=None,
-            format="en_ligne",
-            online_url="https://visio.example.org/etape",
-            venue="",
-            address="",
-            postcode="",
-            commune="",
             start=in_minutes(-60),
             end=in_minutes(1),
         )  # ends in one minute: still upcoming

@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from tests.factories import local_datetime, sections
 
-from .public import image, organisation, rencontre, site, soup
+from .public import image, online_rencontre, organisation, rencontre, site, soup
 
 NOUMEA = zoneinfo.ZoneInfo("Pacific/Noumea")
 
@@ -46,16 +46,9 @@ class SeoTests(TestCase):
             image=image("Photo de l’atelier"),
             description=sections(pourquoi=["Partager un diagnostic", "Collecter des avis"]),
         )
-        cls.online = rencontre(
+        cls.online = online_rencontre(
             cls.index,
-            title="Point d’étape en ligne",
             departement_code="988",
-            format="en_ligne",
-            online_url="https://visio.example.org/etape",
-            venue="",
-            address="",
-            postcode="",
-            commune="",
             status="reportee",
             search_description="Un point d’étape pour les habitants de Nouvelle-Calédonie.",
             start=local_datetime(2030, 5, 2, 18, 30, tz=NOUMEA),
