@@ -8,11 +8,15 @@ class RencontresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
-
-        signals.connect()
-
-        # Before any app imports Wagtail's API v3 (wagtail.contrib.redirects does).
+        # The layers above the models attach what they own to them (the models
+        # import none of these modules).
+        from .admin import panels
+        from .api import fields
         from .api.v3 import register_schemas
+        from .signals import connect
 
+        connect()
+        panels.attach()
+        fields.attach()
+        # Before any app imports Wagtail's API v3 (wagtail.contrib.redirects does).
         register_schemas()

@@ -45,12 +45,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import unescape
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from .conf import conf
 from .models import RencontrePage
 
 CHUNK_SIZE = 500
@@ -195,9 +195,9 @@ TRANSLATED_KEYS = [column.key for column in EXPORT_COLUMNS if column.translated]
 
 def default_languages():
     """The content languages, source language first (``["fr", "en"]``)."""
-    languages = getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", None) or settings.LANGUAGES
+    languages = conf.content_languages
     codes = [code for code, _name in languages]
-    source = settings.LANGUAGE_CODE
+    source = conf.source_language
     return [source, *[code for code in codes if code != source]] if source in codes else codes
 
 

@@ -6,7 +6,7 @@ published or on what a filter means. Every function starts from
 ``RencontrePage.objects.published()`` (live and public): a draft, an unpublished
 change or a private page never leaks.
 
-Filters are a plain :class:`RencontreFilters` value; :mod:`rencontres.filters` turns a
+Filters are a plain :class:`RencontreFilters` value; :mod:`rencontres.public.filters` turns a
 query string into one, and any other caller (an API endpoint) may build its own.
 """
 
@@ -15,17 +15,14 @@ import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry
 from wagtail.search.backends import get_search_backend
 
-from .geography import DEFAULT_TIMEZONE, DEPARTEMENTS
+from .conf import conf
 from .models import (
     Departement,
     Organisation,
@@ -34,17 +31,11 @@ from .models import (
     RencontreOrganisation,
     RencontrePage,
 )
+from .models.choices import DEFAULT_TIMEZONE, Period
+from .models.reference import DEPARTEMENTS
 
 #: The rendition of a rencontre's image on its card (and in Open Graph tags).
 CARD_IMAGE_SPEC = "fill-640x360"
-
-
-class Period(models.TextChoices):
-    """Which side of "now" a listing shows; upcoming includes ongoing rencontres."""
-
-    UPCOMING = "a-venir", _("À venir")
-    PAST = "passees", _("Passées")
-    ALL = "toutes", _("Toutes")
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ class RencontreFilters:
 
 
 def per_page():
-    return getattr(settings, "RENCONTRES_PER_PAGE", 12)
+    return conf.PER_PAGE
 
 
 # -- building blocks ------------------------------------------------------------------
@@ -195,7 +186,7 @@ def listing_rencontres(index, filters, *, now=None):
 
 def calendar_rencontres(index, filters, *, now=None):
     """The rencontres of the listing's .ics feed (same filters, no pagination)."""
-    limit = getattr(settings, "RENCONTRES_ICAL_MAX_EVENTS", 500)
+    limit = conf.ICAL_MAX_EVENTS
     queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
     queryset = order_rencontres(queryset, filters).select_related("departement", "locale")
     return with_publication_count(with_organisers(queryset))[:limit]
@@ -203,7 +194,7 @@ def calendar_rencontres(index, filters, *, now=None):
 
 def feed_rencontres(index, filters, *, now=None):
     """The newest rencontres first (by first publication), for RSS/Atom feeds."""
-    limit = getattr(settings, "RENCONTRES_FEED_ITEMS", 30)
+    limit = conf.FEED_ITEMS
     queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
     queryset = queryset.order_by("-first_published_at", "-pk")
     return queryset.select_related("departement", "locale")[:limit]

@@ -4,6 +4,7 @@ from django.db.models.signals import post_save
 from wagtail.signals import page_published
 
 from . import translation
+from .models import Organisation
 
 
 def push_synchronised_fields_on_publish(sender, instance, revision=None, **kwargs):
@@ -20,8 +21,6 @@ def push_synchronised_fields_on_save(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    from .models import Organisation
-
     page_published.connect(
         push_synchronised_fields_on_publish,
         dispatch_uid="rencontres.push_synchronised_fields_on_publish",

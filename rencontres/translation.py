@@ -36,12 +36,13 @@ import contextvars
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.models import DraftStateMixin, Locale, Page, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, get_translatable_fields
 from wagtail_localize.models import TranslationSource
+
+from .conf import conf
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ _pushing = contextvars.ContextVar("rencontres_pushing_synchronised_fields", defa
 
 
 def sync_enabled():
-    return getattr(settings, "RENCONTRES_SYNC_TRANSLATIONS", True)
+    return conf.SYNC_TRANSLATIONS
 
 
 @contextlib.contextmanager

@@ -1,58 +1,20 @@
-"""Admin registration: organisations and départements as snippets, the rencontres listing."""
+"""Admin registration (Wagtail imports this module by name): snippets, the rencontres
+listing, the change-history comparisons and the public history's serve hook."""
 
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin_views import DepartementChooserViewSet, RencontreListingViewSet
-from .models import Departement, Organisation
-
-
-class OrganisationViewSet(SnippetViewSet):
-    model = Organisation
-    icon = "group"
-    menu_label = _("Organisations")
-    menu_order = 210
-    add_to_admin_menu = True
-    list_display = ["name", "url", "locale"]
-    search_fields = ["name"]
-    ordering = ["name"]
-
-
-class DepartementViewSet(SnippetViewSet):
-    """The official list: staff choose from it (searchable chooser), rarely edit it."""
-
-    model = Departement
-    icon = "site"
-    menu_label = _("Départements")
-    add_to_settings_menu = True
-    list_display = ["code", "name", "region", "timezone"]
-    list_filter = ["region"]
-    search_fields = ["code", "name"]
-    # The data migration fills no search index: search the 107 rows with the ORM.
-    search_backend_name = None
-    chooser_viewset_class = DepartementChooserViewSet
-    ordering = ["sort_order"]
-    list_per_page = 120
-    chooser_per_page = 20
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("region"), FieldPanel("timezone")]
-
+from .admin.listing import RencontreListingViewSet
+from .admin.viewsets import DepartementViewSet, OrganisationViewSet
+from .history.compare import register as register_comparisons
+from .history.views import hide_history_of_non_public_pages
 
 register_snippet(OrganisationViewSet)
 register_snippet(DepartementViewSet)
+register_comparisons()
+hooks.register("before_serve_page", hide_history_of_non_public_pages)
 
 
 @hooks.register("register_admin_viewset")
 def register_rencontre_listing():
     return RencontreListingViewSet("rencontre_listing", url_prefix="rencontres")
-
-
-# -- change history (rencontres.compare, rencontres.history_views) ---------------------
-
-from . import compare as _compare  # noqa: E402
-from .history_views import hide_history_of_non_public_pages  # noqa: E402
-
-_compare.register()
-hooks.register("before_serve_page", hide_history_of_non_public_pages)

@@ -7,9 +7,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from rencontres.opendata import opendata_pattern
-from rencontres.urls import calendar_pattern
-
 from .api import api_v2_urls, api_v3_urls
 from .sitemaps import MultilingualSitemap
 
@@ -36,8 +33,9 @@ if settings.DEBUG:
 
 # French, the default language, has no prefix; English lives under /en/.
 urlpatterns += i18n_patterns(
-    calendar_pattern,  # …/agenda.ics of rencontre pages (Wagtail's page URLs have no dots)
-    opendata_pattern,  # …/donnees.csv and …/donnees.json of rencontre indexes
+    # …/agenda.ics of rencontre pages, …/donnees.csv|json of indexes (Wagtail's page
+    # URLs have no dots).
+    path("", include("rencontres.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

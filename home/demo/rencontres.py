@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
 
-from rencontres.geography import DEFAULT_TIMEZONE
 from rencontres.models import (
     Departement,
     Organisation,
@@ -20,6 +19,7 @@ from rencontres.models import (
     RencontreOrganisation,
     RencontrePage,
 )
+from rencontres.models.reference import DEFAULT_TIMEZONE
 
 from . import seed
 

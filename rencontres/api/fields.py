@@ -1,13 +1,14 @@
 """``RencontrePage.api_fields`` and ``api_meta_fields``: the rencontre in API v2.
 
 Each field is a Django REST framework field reading the whole page (``source="*"``)
-and returning :mod:`.representation`'s value, the one API v3 returns too. Imported
-by ``rencontres.models`` while Django loads the models: nothing here imports them.
+and returning :mod:`.representation`'s value, the one API v3 returns too. Attached
+to the model by :func:`attach` when the app is ready.
 """
 
 from rest_framework.fields import Field
 from wagtail.api import APIField
 
+from ..models import RencontrePage
 from . import representation
 
 
@@ -47,3 +48,9 @@ API_META_FIELDS = [
     APIField(name, serializer=RencontreValue(name, representation.META_FIELDS))
     for name in representation.META_FIELDS
 ]
+
+
+def attach():
+    """Give :class:`RencontrePage` its API fields (from ``AppConfig.ready``)."""
+    RencontrePage.api_fields = API_FIELDS
+    RencontrePage.api_meta_fields = API_META_FIELDS

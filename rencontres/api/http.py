@@ -18,16 +18,17 @@ Apply them to URL patterns with :func:`decorate_api_urls`::
 import hashlib
 from functools import wraps
 
-from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from ..conf import conf
 
 #: The largest ``offset`` or ``limit`` the APIs accept (PostgreSQL's OFFSET is a bigint).
 MAX_OFFSET = 10**9
 
 
 def max_age():
-    return getattr(settings, "RENCONTRES_API_CACHE_MAX_AGE", 300)
+    return conf.API_CACHE_MAX_AGE
 
 
 def cache_headers(view):

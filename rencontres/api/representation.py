@@ -25,6 +25,10 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
+from ..history import ROUTE_LIST
+from ..models.choices import FORMATS_WITH_PLACE, RegistrationMode, RencontreFormat, RencontreStatus
+from ..selectors import with_organisers
+
 #: The rich text of description and report blocks is rendered HTML unless the
 #: consumer asks for another format with ``?rich_text_format=``.
 DEFAULT_RICH_TEXT_FORMAT = "html"
@@ -67,8 +71,6 @@ class Context:
 
 def api_queryset(queryset):
     """``queryset`` with what every field needs, fetched in a constant number of queries."""
-    from ..selectors import with_organisers
-
     return with_organisers(
         queryset.select_related("locale", "departement__region", "image", "content_type")
     )
@@ -254,21 +256,15 @@ def timezone_name(page, ctx):
 
 
 def format_label(page, ctx):
-    from ..models import RencontreFormat
-
     return _label(page, RencontreFormat, page.format)
 
 
 def status_label(page, ctx):
-    from ..models import RencontreStatus
-
     return _label(page, RencontreStatus, page.status)
 
 
 def place(page, ctx):
     """Where a présentiel or hybride rencontre happens (None when it is only online)."""
-    from ..models.pages import FORMATS_WITH_PLACE
-
     if page.format not in FORMATS_WITH_PLACE:
         return None
     return {
@@ -295,8 +291,6 @@ def organisers(page, ctx):
 
 
 def registration(page, ctx):
-    from ..models import RegistrationMode
-
     return {
         "mode": page.registration_mode,
         "mode_label": _label(page, RegistrationMode, page.registration_mode),
@@ -312,8 +306,6 @@ def history_url(page, ctx):
     base = page.get_full_url(ctx.request)
     if not base:
         return None
-    from ..history import ROUTE_LIST
-
     try:
         subpath = page.reverse_subpage(ROUTE_LIST)
     except (AttributeError, NoReverseMatch):

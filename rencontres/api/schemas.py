@@ -5,7 +5,7 @@ schema; API v2 returns the same values (:mod:`.representation`), and a test chec
 its responses against these models too.
 
 The models of the description and report StreamFields are generated from their
-blocks (:func:`stream_schema`): a block added to ``rencontres.blocks`` appears in the
+blocks (:func:`stream_schema`): a block added to ``rencontres.models.blocks`` appears in the
 schema with its fields, and a block type the generator cannot describe fails the
 test that no field of the schema is left untyped.
 """

@@ -21,13 +21,13 @@ and reported, and nothing is written.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from ..conf import conf
 from ..models import Departement, ImportRecord, RencontrePage
 from .decidim import DepartementLookup, Meeting, MeetingMapper, RowError, _text, source_hash
 from .translations import ensure_translated_ancestors, get_locale, translate_page, translation_of
@@ -203,7 +203,7 @@ class DecidimImporter:
         self.batch_size = batch_size
         self.progress = progress or (lambda phase, done, total: None)
         self.source_language = index.locale.language_code
-        languages = [code for code, _name in getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", [])]
+        languages = [code for code, _name in conf.content_languages]
         self.mapper = MeetingMapper(
             DepartementLookup(Departement.objects.all()), self.source_language, languages
         )

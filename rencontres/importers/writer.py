@@ -25,7 +25,6 @@ import hashlib
 import json
 import uuid
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 from django.db.models import F
@@ -35,6 +34,7 @@ from modelcluster.models import get_all_child_relations
 from modelsearch.backends import get_search_backends_with_name
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
+from ..conf import conf
 from ..models import ImportRecord, RencontrePage
 from .html import strip_block_keys
 
@@ -148,7 +148,7 @@ class SlugAllocator:
 
     def __init__(self, taken):
         self.taken = set(taken)
-        self.allow_unicode = getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+        self.allow_unicode = conf.allow_unicode_slugs
 
     def allocate(self, title):
         base = slugify(title, allow_unicode=self.allow_unicode)[:240].strip("-") or "rencontre"

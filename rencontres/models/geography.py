@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from ..geography import DEFAULT_TIMEZONE
+from .reference import DEFAULT_TIMEZONE
 
 
 class Region(models.Model):

@@ -1,8 +1,8 @@
 """Page types: the index of rencontres and the rencontre itself."""
 
-import re
 import zoneinfo
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -14,8 +14,6 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -23,45 +21,28 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from ..api.fields import API_FIELDS, API_META_FIELDS
-from ..blocks import DescriptionBlock, ReportBlock
-from ..compare import RemovedFieldsPanel
-from ..forms import RencontrePageForm
-from ..geography import DEFAULT_TIMEZONE
-
-DESCRIPTION_LABEL = _(
-    "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
+from ..conf import conf
+from ..routing import view
+from .blocks import DescriptionBlock, ReportBlock
+from .choices import (
+    DEFAULT_TIMEZONE,
+    DESCRIPTION_LABEL,
+    FORMATS_ONLINE,
+    FORMATS_WITH_PLACE,
+    POSTCODE_RE,
+    RegistrationMode,
+    RencontreFormat,
+    RencontreStatus,
 )
 
-# Metropolitan France 01000–95999 (Corsica 20xxx), overseas 97xxx and 98xxx.
-POSTCODE_RE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{3}$")
 validate_postcode = RegexValidator(
     POSTCODE_RE,
     _("Saisissez un code postal français valide, à cinq chiffres (par exemple 42000)."),
 )
 
-
-class RencontreFormat(models.TextChoices):
-    PRESENTIEL = "presentiel", _("Présentiel")
-    EN_LIGNE = "en_ligne", _("En ligne")
-    HYBRIDE = "hybride", _("Hybride")
-
-
-class RencontreStatus(models.TextChoices):
-    PREVUE = "prevue", _("Prévue")
-    COMPLETE = "complete", _("Complète")
-    REPORTEE = "reportee", _("Reportée")
-    ANNULEE = "annulee", _("Annulée")
-
-
-class RegistrationMode(models.TextChoices):
-    NONE = "none", _("Sans inscription")
-    LINK = "link", _("Lien d’inscription externe")
-    EMAIL = "email", _("Contact par e-mail")
-
-
-FORMATS_WITH_PLACE = {RencontreFormat.PRESENTIEL, RencontreFormat.HYBRIDE}
-FORMATS_ONLINE = {RencontreFormat.EN_LIGNE, RencontreFormat.HYBRIDE}
+PUBLIC_VIEWS = "rencontres.public.views"
+OPENDATA_VIEWS = "rencontres.public.opendata"
+HISTORY_VIEWS = "rencontres.history.views"
 
 
 class RencontreQuerySet(PageQuerySet):
@@ -88,8 +69,15 @@ class RencontreIndexPage(RoutablePageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
 
-    parent_page_types = ["home.HomePage"]
+    # RENCONTRES_INDEX_PARENT_PAGE_TYPES (any page by default).
     subpage_types = ["rencontres.RencontrePage"]
+
+    @classmethod
+    def allowed_parent_page_models(cls):
+        labels = conf.INDEX_PARENT_PAGE_TYPES
+        if labels is None:
+            return super().allowed_parent_page_models()
+        return [apps.get_model(label) for label in labels]
 
     override_translatable_fields = [
         TranslatableField("title"),
@@ -105,49 +93,37 @@ class RencontreIndexPage(RoutablePageMixin, Page):
         verbose_name = _("index des rencontres")
         verbose_name_plural = _("index des rencontres")
 
-    # -- open data (rencontres.opendata) -------------------------------------------
-    # Served as …/donnees.csv and …/donnees.json too (rencontres.opendata.opendata_pattern):
+    # -- open data (rencontres.public.opendata) -------------------------------------------
+    # Served as …/donnees.csv and …/donnees.json too (rencontres.public.opendata.opendata_pattern):
     # Wagtail paths have no dots.
 
     @path("donnees/csv/", name="opendata_csv")
     def opendata_csv_route(self, request):
-        from ..opendata import csv_view
-
-        return csv_view(request, self)
+        return view(f"{OPENDATA_VIEWS}.csv_view")(request, self)
 
     @path("donnees/json/", name="opendata_json")
     def opendata_json_route(self, request):
-        from ..opendata import json_view
+        return view(f"{OPENDATA_VIEWS}.json_view")(request, self)
 
-        return json_view(request, self)
-
-    # -- public views (rencontres.views) ----------------------------------------
+    # -- public views (rencontres.public.views) ----------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from ..views import listing_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(self, request))
+        context.update(view(f"{PUBLIC_VIEWS}.listing_context")(self, request))
         return context
 
     # Served as …/agenda.ics too (rencontres.urls): Wagtail paths have no dots.
     @path("agenda/", name="calendar")
     def calendar_route(self, request):
-        from ..views import listing_calendar
-
-        return listing_calendar(self, request)
+        return view(f"{PUBLIC_VIEWS}.listing_calendar")(self, request)
 
     @path("flux/", name="feed")
     def feed_route(self, request):
-        from ..views import listing_feed
-
-        return listing_feed(self, request)
+        return view(f"{PUBLIC_VIEWS}.listing_feed")(self, request)
 
     @path("flux/atom/", name="atom_feed")
     def atom_feed_route(self, request):
-        from ..views import listing_feed
-
-        return listing_feed(self, request, atom=True)
+        return view(f"{PUBLIC_VIEWS}.listing_feed")(self, request, atom=True)
 
 
 class RencontrePage(RoutablePageMixin, Page):
@@ -256,10 +232,12 @@ class RencontrePage(RoutablePageMixin, Page):
     decidim_url = models.URLField(_("adresse sur Decidim"), blank=True, editable=False)
 
     objects = RencontreManager()
-    base_form_class = RencontrePageForm
-    # The API shape of every field: rencontres/api/representation.py.
-    api_fields = API_FIELDS
-    api_meta_fields = API_META_FIELDS
+    # Attached when the app is ready, by the layers that own them: the admin form and
+    # tabs (rencontres.admin.panels), the API shape of every field
+    # (rencontres.api.fields).
+    base_form_class = None
+    api_fields = []
+    api_meta_fields = []
 
     parent_page_types = ["rencontres.RencontreIndexPage"]
     subpage_types = []
@@ -349,19 +327,8 @@ class RencontrePage(RoutablePageMixin, Page):
     after_panels = [FieldPanel("report"), FieldPanel("attendance")]
     promote_panels = [*Page.promote_panels, FieldPanel("image")]
 
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Contenu")),
-            ObjectList(practical_panels, heading=_("Informations pratiques")),
-            ObjectList(after_panels, heading=_("Après la rencontre")),
-            ObjectList(promote_panels, heading=_("Promotion")),
-            ObjectList(
-                [*Page.settings_panels, RemovedFieldsPanel()],
-                heading=_("Paramètres"),
-                classname="settings",
-            ),
-        ]
-    )
+    settings_panels = [*Page.settings_panels]
+    # The tabs are assembled by rencontres.admin.panels.
 
     class Meta:
         verbose_name = _("rencontre")
@@ -423,41 +390,31 @@ class RencontrePage(RoutablePageMixin, Page):
         locality = " ".join(part for part in (self.postcode, self.commune) if part)
         return ", ".join(part for part in (self.venue, self.address, locality) if part)
 
-    # -- public views (rencontres.views) ----------------------------------------
+    # -- public views (rencontres.public.views) ----------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from ..views import rencontre_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(rencontre_context(self, request))
+        context.update(view(f"{PUBLIC_VIEWS}.rencontre_context")(self, request))
         return context
 
     # Served as …/agenda.ics too (rencontres.urls): Wagtail paths have no dots.
     @path("agenda/", name="calendar")
     def calendar_route(self, request):
-        from ..views import rencontre_calendar
+        return view(f"{PUBLIC_VIEWS}.rencontre_calendar")(self, request)
 
-        return rencontre_calendar(self, request)
-
-    # -- public history (rencontres.history, rencontres.history_views) -------
+    # -- public history (rencontres.history, rencontres.history.views) -------
 
     @path("changements/", name="rencontre_history")
     def history_route(self, request):
-        from ..history_views import history_list
-
-        return history_list(request, self)
+        return view(f"{HISTORY_VIEWS}.history_list")(request, self)
 
     @path("changements/<int:number>/", name="rencontre_history_version")
     def history_version_route(self, request, number):
-        from ..history_views import history_version
-
-        return history_version(request, self, number)
+        return view(f"{HISTORY_VIEWS}.history_version")(request, self, number)
 
     @path("changements/feed/", name="rencontre_history_feed")
     def history_feed_route(self, request):
-        from ..history_views import history_feed
-
-        return history_feed(request, self)
+        return view(f"{HISTORY_VIEWS}.history_feed")(request, self)
 
     def with_content_json(self, content):
         # Keep the revision's stored content: the compare view and the history show

@@ -175,6 +175,8 @@ WAGTAILSEARCH_BACKENDS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 # Seconds shared caches and browsers may keep the API's public responses (ETag too).
 RENCONTRES_API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "300"))
+# The demo keeps the listing of rencontres under its home page.
+RENCONTRES_INDEX_PARENT_PAGE_TYPES = ["home.HomePage"]
 CORS_URLS_REGEX = r"^/api/.*$"
 
 CACHES = {

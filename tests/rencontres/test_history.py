@@ -1,4 +1,4 @@
-"""The public change history of a rencontre (rencontres.history, rencontres.history_views).
+"""The public change history of a rencontre (rencontres.history, rencontres.history.views).
 
 What a visitor sees on « changements/ », « changements/<n>/ » and the Atom feed, what
 an API consumer gets from ``published_versions``/``version_changes``, and the rules:
@@ -27,7 +27,7 @@ from wagtail.models import Locale, Page, PageLogEntry, PageViewRestriction
 
 from home.demo import seed
 from home.demo.rencontres import load_rencontres
-from rencontres.history import (
+from rencontres.history.core import (
     PUBLISH_ACTIONS,
     PageHistory,
     VersionNotFound,
@@ -804,7 +804,7 @@ def test_history_fields_are_the_public_fields():
 
 def test_publication_time_states_the_zone_outside_paris():
     """A Nouméa rencontre dates its versions in Nouméa time, and says so."""
-    from rencontres.history import format_published_at
+    from rencontres.history.core import format_published_at
 
     published = dt.datetime(2026, 11, 25, 20, 36, tzinfo=dt.UTC)
     with translation.override("fr"):

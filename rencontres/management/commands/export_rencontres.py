@@ -8,15 +8,15 @@ unpublished and private ones (their last saved values), for staff.
 
 import json
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from rencontres.conf import conf
 from rencontres.models import RencontrePage
-from rencontres.opendata import csv_lines, json_document, published_rencontres
+from rencontres.public.opendata import csv_lines, json_document, published_rencontres
 
 # A spreadsheet opened by a double click (Excel, in French) wants a BOM to read UTF-8
 # and a semicolon between columns; the open data CSV keeps RFC 4180's comma.
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(conf.source_language):
             if options["everything"]:
                 rencontres = RencontrePage.objects.filter(locale=Locale.get_default()).order_by(
                     "start", "pk"

@@ -9,7 +9,6 @@ in Decidim, except what editors changed here (reported as conflicts).
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import translation
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.models import Locale
 
+from rencontres.conf import conf
 from rencontres.importers.decidim import NotADecidimExport, read_export
 from rencontres.importers.service import DecidimImporter, field_label
 from rencontres.models import RencontreIndexPage
@@ -105,7 +105,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Staff read the report in the site's language (French), whatever was active.
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(conf.source_language):
             self._handle(options)
 
     def _handle(self, options):

@@ -9,8 +9,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from . import selectors
-from .dates import date_range_text
+from .. import selectors
+from ..dates import date_range_text
 from .seo import summary_text
 
 

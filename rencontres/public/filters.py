@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Departement, Organisation, Region, RencontreFormat, RencontreStatus
-from .selectors import Period, RencontreFilters, organisation_choices
+from ..models import Departement, Organisation, Region, RencontreFormat, RencontreStatus
+from ..selectors import Period, RencontreFilters, organisation_choices
 
 QUERY_MAX_LENGTH = 200
 # Dates far outside any rencontre's are typos (and would overflow in time zone maths).

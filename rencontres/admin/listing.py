@@ -1,11 +1,10 @@
-"""Admin views of the rencontres: the « Rencontres » listing and the département chooser.
+"""The « Rencontres » admin listing.
 
 The listing is Wagtail's flat page listing (``PageListingViewSet``) with the columns
 staff need, filters by département, région, format, status and period, and the CSV /
 XLSX download of the filtered list, whose columns are :mod:`rencontres.exports`'.
 """
 
-import unicodedata
 from collections import defaultdict
 from urllib.parse import urlencode
 
@@ -18,7 +17,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import wagtail_hooks as admin_hooks
-from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
@@ -26,16 +24,11 @@ from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.button import Button, ButtonWithDropdownFromHook, ListingButton
 from wagtail.models import Locale, Page
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-)
 from wagtail_localize import wagtail_hooks as localize_hooks
 from wagtail_localize.models import TranslationSource
 
-from .exports import export_dicts, export_headers
-from .models import Departement, Region, RencontreFormat, RencontrePage, RencontreStatus
+from ..exports import export_dicts, export_headers
+from ..models import Departement, Region, RencontreFormat, RencontrePage, RencontreStatus
 
 # -- the « Rencontres » listing ------------------------------------------------------------
 
@@ -317,79 +310,4 @@ class RencontreListingViewSet(PageListingViewSet):
     ]
 
 
-# -- the département chooser ---------------------------------------------------------------
-
-
-def fold(text):
-    """Lower case without accents: « Ardèche » and « ardeche » match."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
-class DepartementSearchForm(BaseFilterForm):
-    """Search by code (« 42 », « 2a », « 97 ») or name, accents and case ignored.
-
-    The official list is 107 rows: matched in Python, so the search works on a fresh
-    database (the data migration fills no search index) and on SQLite alike.
-    """
-
-    q = forms.CharField(
-        label=_("Rechercher"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Code ou nom, par exemple 42 ou Loire")}),
-    )
-
-    def filter(self, objects):
-        objects = super().filter(objects)
-        query = (self.cleaned_data.get("q") or "").strip()
-        if not query:
-            return objects
-        needle = fold(query)
-        matches = [
-            pk
-            for pk, code, name in objects.values_list("pk", "code", "name")
-            if fold(code).startswith(needle)
-            or needle in fold(name)
-            or needle in fold(f"{code} - {name}")
-        ]
-        self.is_searching = True
-        self.search_query = query
-        return objects.filter(pk__in=matches)
-
-
-class DepartementChooseMixin:
-    filter_form_class = DepartementSearchForm
-
-    def get_object_list(self):
-        return Departement.objects.select_related("region")
-
-    @property
-    def columns(self):
-        return [
-            *super().columns,
-            Column("region", label=_("Région"), accessor="region"),
-            Column("timezone", label=_("Fuseau horaire"), accessor="timezone"),
-        ]
-
-
-class DepartementChooseView(DepartementChooseMixin, ChooseView):
-    pass
-
-
-class DepartementChooseResultsView(DepartementChooseMixin, ChooseResultsView):
-    pass
-
-
-class DepartementChooserViewSet(SnippetChooserViewSet):
-    """The snippet chooser of the département field, with its own search."""
-
-    choose_view_class = DepartementChooseView
-    choose_results_view_class = DepartementChooseResultsView
-
-
-__all__ = [
-    "DepartementChooserViewSet",
-    "RencontreFilterSet",
-    "RencontreIndexView",
-    "RencontreListingViewSet",
-]
+__all__ = ["RencontreFilterSet", "RencontreIndexView", "RencontreListingViewSet"]

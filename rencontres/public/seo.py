@@ -15,8 +15,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .dates import date_range_text
-from .models import RegistrationMode, RencontreFormat, RencontreStatus
+from ..dates import date_range_text
+from ..models import RegistrationMode, RencontreFormat, RencontreStatus
 
 SCHEMA = "https://schema.org/"
 EVENT_STATUS = {

@@ -20,24 +20,20 @@ the listing page (``rencontres/includes/opendata_links.html``).
 
 import csv
 
-from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
-from django.urls import re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
-from wagtail.views import serve
 
-from .exports import export_dicts, export_rows
-from .models import RencontrePage
+from ..conf import conf
+from ..exports import export_dicts, export_rows
+from ..models import RencontrePage
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence version 2.0",
     "spdx": "etalab-2.0",
     "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-CSV_ROUTE = "donnees/csv/"
-JSON_ROUTE = "donnees/json/"
 FILE_NAME = "rencontres"
 
 
@@ -77,7 +73,7 @@ def json_document(rencontres, *, source_url="", published_only=True):
     items = list(rows)
     return {
         "title": _("Rencontres locales publiées"),
-        "publisher": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        "publisher": conf.site_name,
         "licence": LICENCE,
         "source": source_url,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
@@ -115,26 +111,11 @@ def json_view(request, index):
     return _licence_header(response)
 
 
-def serve_opendata(request, path, extension):
-    """``<index path>donnees.csv`` → the index's ``donnees/csv/`` route, through Wagtail's
-    ``serve`` (privacy, hooks and languages apply as for any page)."""
-    route = CSV_ROUTE if extension == "csv" else JSON_ROUTE
-    return serve(request, f"{path}{route}")
-
-
-opendata_pattern = re_path(
-    r"^(?P<path>(?:[\w\-]+/)*)donnees\.(?P<extension>csv|json)$",
-    serve_opendata,
-    name="rencontres_opendata",
-)
-
-
 __all__ = [
     "LICENCE",
     "csv_lines",
     "csv_view",
     "json_document",
     "json_view",
-    "opendata_pattern",
     "published_rencontres",
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from .geography import DEFAULT_TIMEZONE
+from ..models.choices import DEFAULT_TIMEZONE
 
 #: Date-time fields an editor types in the local time of the rencontre's département.
 LOCAL_TIME_FIELDS = ("start", "end", "registration_deadline")

@@ -34,8 +34,8 @@ from wagtail.admin import compare
 from wagtail.admin.panels import Panel
 from wagtail.fields import StreamField
 
-from .geography import DEFAULT_TIMEZONE
-from .history import format_datetime, known_keys, raw_lines, removed_field_label
+from ..models.choices import DEFAULT_TIMEZONE
+from .core import format_datetime, known_keys, raw_lines, removed_field_label
 
 APP_LABELS = frozenset({"rencontres", "wagtailcore"})
 

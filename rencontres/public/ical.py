@@ -11,13 +11,13 @@
   :func:`rencontres.selectors.with_publication_count`).
 """
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from wagtail.models import Site
 
-from .models import RencontreStatus
+from ..conf import conf
+from ..models import RencontreStatus
 from .seo import plain_text_description
 
 PRODID = "-//Rencontres//Wagtail//FR"
@@ -33,7 +33,7 @@ TITLE_PREFIX = {
 
 def uid_domain(request):
     """The domain part of UIDs: a setting, else the Wagtail site's hostname."""
-    domain = getattr(settings, "RENCONTRES_ICAL_UID_DOMAIN", "")
+    domain = conf.ICAL_UID_DOMAIN
     if domain:
         return domain
     site = Site.find_for_request(request) if request is not None else None
@@ -107,7 +107,7 @@ def build_calendar(pages, request, *, name):
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
-    refresh = getattr(settings, "RENCONTRES_ICAL_REFRESH", "PT12H")
+    refresh = conf.ICAL_REFRESH
     calendar.add("x-published-ttl", refresh)
     domain = uid_domain(request)
     for page in pages:

@@ -42,7 +42,6 @@ from functools import cached_property
 from itertools import zip_longest
 
 from bs4 import BeautifulSoup
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -58,7 +57,8 @@ from wagtail import blocks
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageLogEntry
 
-from .geography import DEFAULT_TIMEZONE
+from ..conf import conf
+from ..models.choices import DEFAULT_TIMEZONE
 
 #: Log actions that mean "this revision went live".
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
@@ -84,18 +84,18 @@ def language_name(code):
     try:
         return capfirst(translation.get_language_info(code)["name_local"])
     except KeyError:
-        languages = dict(getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", None) or settings.LANGUAGES)
+        languages = dict(conf.content_languages)
         return str(languages.get(code, code))
 
 
 def cache_timeout():
     """Seconds the computed versions of a page stay cached (0: not cached)."""
-    return getattr(settings, "RENCONTRES_HISTORY_CACHE_TIMEOUT", 60 * 60)
+    return conf.HISTORY_CACHE_TIMEOUT
 
 
 def show_author():
     """Whether public pages name who published a version (default: no)."""
-    return getattr(settings, "RENCONTRES_HISTORY_SHOW_AUTHOR", False)
+    return conf.HISTORY_SHOW_AUTHOR
 
 
 def _missing_object_text(pk):

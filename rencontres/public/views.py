@@ -14,11 +14,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import ical, selectors, seo
+from .. import selectors
+from ..models import RegistrationMode, RencontreStatus
+from ..selectors import Period
+from . import ical, seo
 from .feeds import RencontreAtomFeed, RencontreFeed
 from .filters import RencontreFilterForm, describe_filters
-from .models import RegistrationMode, RencontreStatus
-from .selectors import Period
 from .urls import CALENDAR_FILE
 
 PAGE_PARAM = "page"

@@ -1,0 +1,87 @@
+"""Every setting of the plugin, with its default and meaning: the only place they are read.
+
+A host project sets ``RENCONTRES_<NAME>`` in its settings; code reads ``conf.NAME``
+(looked up on each access, so ``override_settings`` in tests works)::
+
+    from rencontres.conf import conf
+
+    conf.PER_PAGE
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: object
+    doc: str
+
+
+#: ``RENCONTRES_<NAME>``: default and meaning.
+SETTINGS = {
+    "PER_PAGE": Setting(12, "Rencontres per page of the public listing."),
+    "FEED_ITEMS": Setting(30, "Items of the listing's RSS and Atom feeds."),
+    "ICAL_MAX_EVENTS": Setting(500, "Events in the listing's calendar (agenda.ics)."),
+    "ICAL_REFRESH": Setting("PT12H", "REFRESH-INTERVAL of the calendars (an iCalendar duration)."),
+    "ICAL_UID_DOMAIN": Setting(
+        "", "Domain of the calendar events' UIDs; empty: the site's host name."
+    ),
+    "API_CACHE_MAX_AGE": Setting(
+        300, "Seconds of Cache-Control: max-age on API responses (0: no-cache)."
+    ),
+    "HISTORY_CACHE_TIMEOUT": Setting(
+        60 * 60,
+        "Seconds a page's computed public history stays cached (0: not cached); "
+        "a publication replaces it at once whatever the value.",
+    ),
+    "HISTORY_SHOW_AUTHOR": Setting(
+        False, "Whether the public history names who published each version."
+    ),
+    "SYNC_TRANSLATIONS": Setting(
+        True,
+        "Whether publishing a source page (or saving an organisation) pushes its "
+        "synchronised fields to its translations.",
+    ),
+    "INDEX_PARENT_PAGE_TYPES": Setting(
+        None,
+        "Page types under which a rencontres index may be created (« app.Model » "
+        "labels); None: any page.",
+    ),
+}
+
+
+class Conf:
+    """``conf.NAME`` is ``settings.RENCONTRES_NAME`` or its default from :data:`SETTINGS`."""
+
+    def __getattr__(self, name):
+        try:
+            setting = SETTINGS[name]
+        except KeyError:
+            raise AttributeError(f"unknown rencontres setting {name!r}") from None
+        return getattr(settings, f"RENCONTRES_{name}", setting.default)
+
+    # -- project settings the plugin reads -------------------------------------
+
+    @property
+    def source_language(self):
+        """The language content is written in (``LANGUAGE_CODE``)."""
+        return settings.LANGUAGE_CODE
+
+    @property
+    def content_languages(self):
+        """``(code, name)`` of the content's languages, the source first."""
+        languages = getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", None) or settings.LANGUAGES
+        return list(languages)
+
+    @property
+    def site_name(self):
+        return getattr(settings, "WAGTAIL_SITE_NAME", "")
+
+    @property
+    def allow_unicode_slugs(self):
+        return getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True)
+
+
+conf = Conf()

@@ -1,0 +1,258 @@
+"""StreamField blocks of a rencontre: the structured sections of its description
+(Pourquoi ?, Pour et avec qui ?, Comment ?) beside free content, and its report."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents import get_document_model
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
+
+#: The block-picker preview: the block in the DSFR styles of the public site.
+PREVIEW_TEMPLATE = "rencontres/blocks/preview.html"
+
+__all__ = [
+    "RICH_TEXT_FEATURES",
+    "CommentBlock",
+    "DescriptionBlock",
+    "DocumentBlock",
+    "ImageBlock",
+    "PourQuiBlock",
+    "PourquoiBlock",
+    "QuoteBlock",
+    "ReportBlock",
+    "RichTextBlock",
+    "SectionBlock",
+    "SectionValue",
+    "VideoBlock",
+]
+
+
+class SectionValue(blocks.StructValue):
+    """A section's derived values, so templates and diffs never recompute them."""
+
+    @property
+    def non_empty_items(self):
+        return [item for item in self.get("items") or [] if item and item.strip()]
+
+
+class SectionBlock(blocks.StructBlock):
+    """A heading, an optional introduction and a bulleted list of items.
+
+    The three named sections of a rencontre (``pourquoi``, ``pour_qui``,
+    ``comment``) are this block with a different default heading.
+    """
+
+    heading = blocks.CharBlock(label=_("Titre"), max_length=255)
+    introduction = blocks.TextBlock(label=_("Introduction"), required=False, rows=2)
+    items = blocks.ListBlock(
+        blocks.CharBlock(label=_("Élément"), max_length=1000),
+        label=_("Éléments"),
+        min_num=1,
+    )
+
+    class Meta:
+        icon = "list-ul"
+        template = "rencontres/blocks/section.html"
+        preview_template = PREVIEW_TEMPLATE
+        value_class = SectionValue
+        label = _("Section libre")
+        description = _("Un titre, une introduction facultative et une liste à puces.")
+        preview_value = {
+            "heading": "Déroulé",
+            "introduction": "",
+            "items": ["Accueil des participants", "Ateliers en petits groupes", "Restitution"],
+        }
+        form_classname = "struct-block section-block"
+
+
+class PourquoiBlock(SectionBlock):
+    """Section « Pourquoi ? »: the objectives of the rencontre."""
+
+    class Meta:
+        icon = "help"
+        label = _("Pourquoi ?")
+        default = {"heading": "Pourquoi ?"}
+        description = _("Les objectifs de la rencontre, un par élément.")
+        preview_value = {
+            "heading": "Pourquoi ?",
+            "items": [
+                "Partager des éléments de diagnostic issus des quartiers populaires concernés",
+                "Collecter des avis, préconisations pour le futur contrat de ville",
+            ],
+        }
+
+
+class PourQuiBlock(SectionBlock):
+    """Section « Pour et avec qui ? »: the audiences invited."""
+
+    class Meta:
+        icon = "group"
+        label = _("Pour et avec qui ?")
+        default = {"heading": "Pour et avec qui ?"}
+        description = _("Les publics invités et associés, un par élément.")
+        preview_value = {
+            "heading": "Pour et avec qui ?",
+            "items": [
+                "Habitants et associations d’habitants",
+                "Acteurs (sociaux, culturels, économiques) des quartiers populaires",
+            ],
+        }
+
+
+class CommentBlock(SectionBlock):
+    """Section « Comment ? »: format, duration, methods and facilitators."""
+
+    class Meta:
+        icon = "cogs"
+        label = _("Comment ?")
+        default = {"heading": "Comment ?"}
+        description = _("Format, durée, méthodes et animation, un par élément.")
+        preview_value = {
+            "heading": "Comment ?",
+            "items": [
+                "Atelier de 3h environ (pauses comprises)",
+                "Méthodologies créatives et participatives",
+            ],
+        }
+
+
+class RichTextBlock(blocks.RichTextBlock):
+    """Free text with a limited set of formats."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Texte")
+        template = "rencontres/blocks/rich_text.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Un texte libre : paragraphes, listes, liens.")
+        preview_value = (
+            "<p>Les ateliers territoriaux réunissent habitants, associations et agents des "
+            "collectivités autour du futur contrat de ville.</p>"
+        )
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image with its alternative text and an optional caption."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Texte alternatif"),
+        required=False,
+        max_length=255,
+        help_text=_("Laisser vide si l’image est décorative."),
+    )
+    caption = blocks.CharBlock(label=_("Légende"), required=False, max_length=255)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "rencontres/blocks/image.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Une image avec son texte alternatif et sa légende.")
+        preview_value = {"alt_text": "", "caption": "Atelier territorial, 2023"}
+
+    def get_preview_value(self):
+        # The most recent image of the library, if any; the caption shows either way.
+        value = dict(self.meta.preview_value)
+        value["image"] = get_image_model().objects.order_by("-created_at").first()
+        return self.normalize(value)
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A downloadable document (programme, report, slides)."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(
+        label=_("Intitulé du lien"),
+        required=False,
+        max_length=255,
+        help_text=_("Par défaut, le titre du document."),
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "rencontres/blocks/document.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Un document à télécharger : programme, support, compte rendu.")
+        preview_value = {"title": "Programme de la rencontre (PDF)"}
+
+    def get_preview_value(self):
+        value = dict(self.meta.preview_value)
+        value["document"] = get_document_model().objects.order_by("-created_at").first()
+        return self.normalize(value)
+
+    def get_preview_context(self, value, parent_context=None):
+        # Lets the template show the link text even when the library has no document.
+        return {**(parent_context or {}), "is_block_preview": True}
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A quotation with its author."""
+
+    text = blocks.TextBlock(label=_("Citation"))
+    author = blocks.CharBlock(label=_("Auteur ou autrice"), required=False, max_length=255)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Citation")
+        template = "rencontres/blocks/quote.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Une citation et son auteur ou autrice.")
+        preview_value = {
+            "text": "Les habitants sont les premiers experts de leur quartier.",
+            "author": "Une participante",
+        }
+
+
+class VideoBlock(EmbedBlock):
+    """An embedded video or other media, by its URL."""
+
+    class Meta:
+        icon = "media"
+        label = _("Média intégré")
+        template = "rencontres/blocks/embed.html"
+        # The preview never fetches the provider: the block picker must open offline.
+        preview_template = "rencontres/blocks/embed_preview.html"
+        description = _("Une vidéo ou un média intégré par son adresse.")
+        preview_value = "https://video.example.org/atelier-territorial"
+
+
+class DescriptionBlock(blocks.StreamBlock):
+    """The description of a rencontre: the three sections first, then free content."""
+
+    pourquoi = PourquoiBlock()
+    pour_qui = PourQuiBlock()
+    comment = CommentBlock()
+    section = SectionBlock()
+    texte = RichTextBlock()
+    image = ImageBlock()
+    document = DocumentBlock()
+    citation = QuoteBlock()
+    media = VideoBlock()
+
+    class Meta:
+        block_counts = {
+            "pourquoi": {"max_num": 1},
+            "pour_qui": {"max_num": 1},
+            "comment": {"max_num": 1},
+        }
+
+
+class ReportBlock(blocks.StreamBlock):
+    """The report (compte rendu) written after the rencontre."""
+
+    section = SectionBlock()
+    texte = RichTextBlock()
+    image = ImageBlock()
+    document = DocumentBlock()
+    citation = QuoteBlock()
+    media = VideoBlock()

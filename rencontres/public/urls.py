@@ -1,0 +1,44 @@
+"""The file names of the rencontres' calendars and open data.
+
+Wagtail serves pages only on paths made of ``[\\w-]`` segments ending with a slash, so
+a page route can never be ``…/agenda.ics`` or ``…/donnees.csv``. These patterns map
+``<page path>agenda.ics`` to the page's ``agenda/`` route and
+``<index path>donnees.csv|json`` to the index's ``donnees/csv|json/`` routes, through
+Wagtail's own ``serve`` view (privacy restrictions, ``before_serve_page`` hooks and
+languages apply as for any page). A project adds them inside ``i18n_patterns``,
+before Wagtail's URLs (``rencontres.urls``)::
+
+    urlpatterns += i18n_patterns(
+        path("", include("rencontres.urls")), path("", include(wagtail_urls)), …
+    )
+"""
+
+from django.urls import re_path
+from wagtail.views import serve
+
+CALENDAR_FILE = "agenda.ics"
+CALENDAR_ROUTE = "agenda/"
+CSV_ROUTE = "donnees/csv/"
+JSON_ROUTE = "donnees/json/"
+
+
+def serve_calendar(request, path):
+    return serve(request, f"{path}{CALENDAR_ROUTE}")
+
+
+def serve_opendata(request, path, extension):
+    """``<index path>donnees.csv`` → the index's ``donnees/csv/`` route."""
+    route = CSV_ROUTE if extension == "csv" else JSON_ROUTE
+    return serve(request, f"{path}{route}")
+
+
+calendar_pattern = re_path(
+    r"^(?P<path>(?:[\w\-]+/)*)agenda\.ics$", serve_calendar, name="rencontres_calendar"
+)
+opendata_pattern = re_path(
+    r"^(?P<path>(?:[\w\-]+/)*)donnees\.(?P<extension>csv|json)$",
+    serve_opendata,
+    name="rencontres_opendata",
+)
+
+urlpatterns = [calendar_pattern, opendata_pattern]
