@@ -9,8 +9,7 @@ from dsfr.models import DsfrConfig
 from wagtail.models import Locale, Page, Revision, Site
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
-
-from .helpers import soup, text
+from tests.html import soup, text
 
 
 def load_demo():

@@ -22,8 +22,7 @@ from tests.factories import (
     build_footer_pages,
     build_site,
 )
-
-from .helpers import soup, text
+from tests.html import soup, text
 
 
 def publish_translation(page, locale, **values):

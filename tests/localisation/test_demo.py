@@ -11,8 +11,7 @@ from home.demo import seed
 from home.demo.translations import TRANSLATED
 from home.models import HomePage
 from rencontres.models import Organisation, RencontreIndexPage, RencontrePage
-
-from .helpers import soup, text
+from tests.html import soup, text
 
 
 def load_demo():

@@ -3,12 +3,12 @@
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 
 from rencontres.models import Departement, Region, RencontrePage
 from tests.factories import build_site, rencontre_form_data, superuser
+from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -145,15 +145,15 @@ class LocalTimeTests(WagtailPageTestCase):
     def test_admin_form_shows_it_again_in_noumea_time(self):
         page = self.create_in_noumea()
         response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-        soup = BeautifulSoup(response.content, "html.parser")
-        self.assertEqual(soup.find("input", attrs={"name": "start"})["value"], "2030-05-12 18:00")
-        self.assertEqual(soup.find("input", attrs={"name": "end"})["value"], "2030-05-12 20:30")
+        form = soup(response)
+        self.assertEqual(form.find("input", attrs={"name": "start"})["value"], "2030-05-12 18:00")
+        self.assertEqual(form.find("input", attrs={"name": "end"})["value"], "2030-05-12 20:30")
 
     def test_public_page_shows_18_00_with_the_zone(self):
         page = self.create_in_noumea()
         response = self.client.get(page.url)
         self.assertEqual(response.status_code, 200)
-        text = " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
-        self.assertIn("18:00", text)
-        self.assertIn("Nouvelle-Calédonie", text)
-        self.assertNotIn("07:00", text)
+        shown = text(soup(response))
+        self.assertIn("18:00", shown)
+        self.assertIn("Nouvelle-Calédonie", shown)
+        self.assertNotIn("07:00", shown)
