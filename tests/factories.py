@@ -7,9 +7,11 @@ rencontres, organisations and their media with realistic French content.
 
 import datetime as dt
 import zoneinfo
+from io import StringIO
 
 import factory
 import wagtail_factories
+from django.core.management import call_command
 from django.utils import timezone
 from dsfr.models import DsfrConfig
 from wagtail.models import (
@@ -194,6 +196,13 @@ def build_footer_pages(home):
     }
     pages["sitemap"] = SitemapPageFactory(parent=home)
     return pages
+
+
+def load_demo():
+    """Run ``manage.py load_demo`` as ``make run`` does; returns what it printed."""
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
 
 
 # Rencontres: the admin's page form.
