@@ -315,6 +315,12 @@ def publish(page, user=None, **changes):
     return page
 
 
+def publish_translation(page, locale, user=None, **values):
+    """Copy ``page`` into ``locale`` (its parent translated first), set ``values`` on the
+    copy and publish it; returns the copy."""
+    return publish(page.copy_for_translation(locale).specific, user=user, **values)
+
+
 def make_private(page):
     """Put ``page`` behind a password: the public site, feeds and API must not show it."""
     PageViewRestriction.objects.create(
