@@ -8,8 +8,8 @@ ended a minute ago, one in progress) runs at ``NOW`` with the clock stopped::
     class ListingTests(TestCase): ...
 
 (``setUpTestData`` included), so a slow run can never let a minute pass between building
-the data and asserting on it. Pytest tests take ``time_machine.travel(NOW, tick=False)``
-or the ``time_machine`` fixture. ``in_days`` and ``in_minutes`` read the clock, frozen or not.
+the data and asserting on it; a pytest test function takes the same decorator.
+``in_days`` and ``in_minutes`` read the clock, frozen or not.
 """
 
 import datetime as dt
