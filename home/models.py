@@ -14,8 +14,6 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from rencontres.selectors import published_pages
-
 from .blocks import ContentStreamBlock
 
 
@@ -132,9 +130,13 @@ class SitemapPage(Page):
         home = HomePage.objects.ancestor_of(self).order_by("-depth").first()
         if home is None:
             return []
-        pages = published_pages(
-            Page.objects.descendant_of(home, inclusive=True).filter(locale_id=self.locale_id)
-        ).order_by("path")
+        pages = (
+            Page.objects.descendant_of(home, inclusive=True)
+            .filter(locale_id=self.locale_id)
+            .live()
+            .public()
+            .order_by("path")
+        )
         nodes = {}
         roots = []
         for page in pages:
