@@ -29,7 +29,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -441,10 +441,11 @@ MAX_COUNT = 2_147_483_647
 NUMBER_BOUNDS = {
     "latitude": (-90, 90),
     "longitude": (-180, 180),
-    "available_slots": (-MAX_COUNT, MAX_COUNT),
-    "attendees_count": (-MAX_COUNT, MAX_COUNT),
-    "attendees": (-MAX_COUNT, MAX_COUNT),
+    "available_slots": (0, MAX_COUNT),
+    "attendees_count": (0, MAX_COUNT),
+    "attendees": (0, MAX_COUNT),
 }
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
 def read_number(data, key):
@@ -459,20 +460,17 @@ def read_number(data, key):
     text = repr(value) if isinstance(value, float) else str(value).strip()
     if not text:
         return None
-    shown = text if len(text) <= 40 else text[:40] + "…"
-    try:
-        number = Decimal(text.replace(",", ".")) if len(text) <= 100 else Decimal("NaN")
-    except InvalidOperation:
-        number = None
-    if number is None or number.is_nan():
-        raise BadNumber(
-            _("%(column)s : « %(value)s » n’est pas un nombre") % {"column": key, "value": shown}
-        )
+    values = {"column": key, "value": text if len(text) <= 40 else text[:40] + "…"}
+    if not _NUMBER_RE.fullmatch(text):
+        if text.lstrip("+-").lower() in ("nan", "inf", "infinity"):
+            raise BadNumber(_("%(column)s : « %(value)s » n’est pas un nombre fini") % values)
+        raise BadNumber(_("%(column)s : « %(value)s » n’est pas un nombre") % values)
     low, high = NUMBER_BOUNDS.get(key, (-MAX_COUNT, MAX_COUNT))
-    if not number.is_finite() or not low <= number <= high:
+    values.update(low=low, high=high)
+    number = Decimal(text.replace(",", ".")) if len(text) <= 40 else None
+    if number is None or not low <= number <= high:
         raise BadNumber(
-            _("%(column)s : « %(value)s » hors limites (de %(low)s à %(high)s)")
-            % {"column": key, "value": shown, "low": low, "high": high}
+            _("%(column)s : « %(value)s » hors limites (de %(low)s à %(high)s)") % values
         )
     return number
 

@@ -63,24 +63,28 @@ class ExportFile:
         return f"{self.name} › {self.member}" if self.member else self.name
 
 
-def _megabytes(size):
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+def size_text(size):
+    """« 12,5 Mo », « 900 ko »: a size as staff read it."""
+    if size >= 1024 * 1024:
+        number = f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+        return _("%(n)s Mo") % {"n": number}
+    return _("%(n)s ko") % {"n": max(1, -(-size // 1024))}
 
 
 def too_large_message(name, size=None):
     """The refusal of a file over ``IMPORT_MAX_FILE_SIZE`` (``size``: its size if known)."""
-    limit = _megabytes(conf.IMPORT_MAX_FILE_SIZE)
+    limit = size_text(conf.IMPORT_MAX_FILE_SIZE)
     if size is None:
         return _(
-            "« %(name)s » dépasse la taille maximale de %(limit)s Mo. Importez le fichier "
+            "« %(name)s » dépasse la taille maximale de %(limit)s. Importez le fichier "
             "des rencontres seul plutôt que toute l’archive, ou demandez à l’administrateur "
             "du site de relever la limite. Rien n’a été importé."
         ) % {"name": name, "limit": limit}
     return _(
-        "« %(name)s » pèse %(size)s Mo, au-delà de la taille maximale de %(limit)s Mo. "
+        "« %(name)s » pèse %(size)s, au-delà de la taille maximale de %(limit)s. "
         "Importez le fichier des rencontres seul plutôt que toute l’archive, ou demandez à "
         "l’administrateur du site de relever la limite. Rien n’a été importé."
-    ) % {"name": name, "size": _megabytes(size), "limit": limit}
+    ) % {"name": name, "size": size_text(size), "limit": limit}
 
 
 def check_size(name, size):
@@ -194,7 +198,7 @@ def _decompress(archive, info, name):
     limit = conf.IMPORT_MAX_UNCOMPRESSED_SIZE
     ratio = conf.IMPORT_MAX_COMPRESSION_RATIO
     member = info.filename
-    too_large = _("décompressé dépasserait %(limit)s Mo") % {"limit": _megabytes(limit)}
+    too_large = _("décompressé dépasserait %(limit)s") % {"limit": size_text(limit)}
     if info.file_size > limit:
         raise RefusedFile(_bomb_message(name, member, too_large))
     compressed = max(info.compress_size, 1)
