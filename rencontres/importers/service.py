@@ -28,7 +28,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from ..conf import conf
 from ..dates import format_day, format_time
@@ -594,6 +594,15 @@ class DecidimImporter:
             self._locales[language] = locale
         return self._locales[language]
 
+    def _existing_locale(self, language):
+        """The locale of ``language`` if it exists (a dry run creates none)."""
+        if language not in self._locales:
+            locale = Locale.objects.filter(language_code=language).first()
+            if locale is None:
+                return None
+            self._locales[language] = locale
+        return self._locales[language]
+
     def _translate(self, meeting, page, record, *, french_changed):
         """Write the page's translations; returns the names of the fields translated
         (``"<field> (<language>)"``) for the report."""
@@ -601,7 +610,10 @@ class DecidimImporter:
         for language, values in meeting.translations.items():
             new_values = fingerprints(values)
             written = dict(record.written.get(language, {}))
-            locale = self._locales.get(language) if self.dry_run else self._ready_locale(language)
+            if self.dry_run:
+                locale = self._existing_locale(language)
+            else:
+                locale = self._ready_locale(language)
             existing = translation_of(page, locale) if locale is not None else None
             if existing is None:
                 to_write, conflicts = list(values), []
