@@ -18,6 +18,12 @@ are read:
 
 Unknown columns are ignored. Translated values may come as ``title/machine_translations/en``
 when Decidim translated them automatically: used when no human translation exists.
+
+Without ``type_of_meeting`` the format is inferred (:func:`infer_format`). A file that
+is not UTF-8, nests JSON too deep or is the export of another component is refused
+whole (:class:`RefusedFile`); a numeric field holding ``NaN``, an infinity or a number
+out of bounds skips its row with the reason (:func:`read_number`). Containers (the
+open-data ZIP) and size limits are :mod:`.files`'s job.
 """
 
 import csv
