@@ -266,6 +266,8 @@ def _csv_rows(text, name):
     except (StopIteration, csv.Error) as error:
         raise NotADecidimExport(_not_decidim_message(name, _("CSV illisible"))) from error
     header = [column.strip() for column in header]
+    if any(column.count("/") >= MAX_JSON_DEPTH for column in header):
+        raise _too_deep(name, 1)  # "a/b/c/…": as deep once unflattened
     _check_export(name, {column.split("/", 1)[0] for column in header})
     rows = []
     line = reader.line_num + 1

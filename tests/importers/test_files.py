@@ -259,6 +259,11 @@ def test_deeply_nested_json_is_refused(run_import, tmp_path):
     abyss.write_text("[\n" + meeting % ("[" * 100_000, "]" * 100_000) + "\n]")
     assert "données imbriquées sur plus de 16 niveaux à la ligne 2" in refused(run_import, abyss)
 
+    # The same through CSV columns: "title/fr/a/a/…" nests as deep once read.
+    columns = tmp_path / "colonnes.csv"
+    columns.write_text("id;title/fr" + "/a" * 5000 + ";start_time;end_time\n1;A;;\n")
+    assert "données imbriquées sur plus de 16 niveaux à la ligne 1" in refused(run_import, columns)
+
 
 # -- numbers ----------------------------------------------------------------------------------
 
