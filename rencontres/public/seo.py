@@ -1,9 +1,8 @@
 """What search engines and social networks read about a rencontre.
 
-* :func:`plain_text_description`: the description StreamField as plain text, the one
-  text of :mod:`rencontres.text` (what the history and the exports show), for calendars;
-* :func:`summary_text`: one line of that text (the first section's items), for the
-  meta description and the feeds;
+* :func:`summary_text`: one line of the description's text (:mod:`rencontres.text`,
+  what the history, the exports and the calendars show): the first section's items,
+  for the meta description and the feeds;
 * :func:`meta_description`: the page's ``search_description`` or a summary built from
   its date, place and first section;
 * :func:`event_json_ld`: a schema.org ``Event`` (eventStatus, eventAttendanceMode,
@@ -17,7 +16,7 @@ from django.utils.text import Truncator
 
 from ..dates import date_range_text
 from ..models import RegistrationMode, RencontreFormat, RencontreStatus
-from ..text import BULLET, block_lines, stream_text
+from ..text import BULLET, block_lines
 
 SCHEMA = "https://schema.org/"
 EVENT_STATUS = {
@@ -34,11 +33,6 @@ ATTENDANCE_MODE = {
 #: The blocks a one-line summary reads: sections, rich text, quotations.
 SUMMARY_BLOCK_TYPES = {"pourquoi", "pour_qui", "comment", "section", "texte", "citation"}
 META_DESCRIPTION_LENGTH = 160
-
-
-def plain_text_description(stream):
-    """The description as plain text: the one text of :mod:`rencontres.text`."""
-    return stream_text(stream)
 
 
 def summary_text(stream):
