@@ -16,10 +16,14 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 from openpyxl import load_workbook
+from wagtail import blocks
 
 from rencontres.exports import export_dicts
 from rencontres.history import version_changes
+from rencontres.history.lines import stream_lines as stream_lines_of_revision
+from rencontres.history.references import Resolver
 from rencontres.models import RencontrePage
+from rencontres.models.blocks import TextBlockMixin
 from rencontres.public.seo import summary_text
 from rencontres.text import stream_lines, stream_text
 from tests.factories import local_datetime, superuser
@@ -95,8 +99,13 @@ TEXT = "\n".join(LINES)
 
 def description_value(blocks):
     """A description StreamValue as loaded from the database: raw, converted on access."""
-    field = RencontrePage._meta.get_field("description")
-    return field.to_python(field.stream_block.get_prep_value(field.stream_block.to_python(blocks)))
+    return RencontrePage._meta.get_field("description").to_python(field_prep(blocks))
+
+
+def field_prep(blocks):
+    """The JSON a revision stores for a description."""
+    stream_block = RencontrePage._meta.get_field("description").stream_block
+    return stream_block.get_prep_value(stream_block.to_python(blocks))
 
 
 def csv_rows(content):
@@ -215,6 +224,59 @@ class OneTextTests(TestCase):
         (change,) = [c for c in version_changes(self.page, 1) if c.name == "description"]
         self.assertEqual(list(change.after), LINES)
         self.assertEqual(change.as_dict()["after"], TEXT)
+
+
+class HistoryRawDataTests(TestCase):
+    """The history reads revisions' raw JSON: a section there is built into its value
+    (no query) and reads as everywhere else; what the value cannot hold is kept."""
+
+    def lines(self, raw):
+        stream_block = RencontrePage._meta.get_field("description").stream_block
+        return stream_lines_of_revision(stream_block, raw, Resolver())
+
+    def test_a_section_reads_as_its_value_with_no_query(self):
+        raw = field_prep(DESCRIPTION)
+        with self.assertNumQueries(0):
+            self.assertEqual(self.lines(raw), LINES)
+
+    def test_a_block_that_reads_itself_is_asked_for_its_text(self):
+        class ShoutValue(blocks.StructValue):
+            def text_lines(self):
+                return [self["word"].upper() + " !"]
+
+        class ShoutBlock(TextBlockMixin, blocks.StructBlock):
+            word = blocks.CharBlock()
+
+            class Meta:
+                value_class = ShoutValue
+
+        stream_block = blocks.StreamBlock([("shout", ShoutBlock())])
+        raw = [{"type": "shout", "value": {"word": "bonjour"}}]
+        self.assertEqual(stream_lines_of_revision(stream_block, raw, Resolver()), ["BONJOUR !"])
+
+    def test_removed_children_and_blocks_are_kept_with_a_note(self):
+        raw = [
+            {
+                "type": "pourquoi",
+                "value": {"heading": "Pourquoi ?", "items": ["Partager"], "public_vise": "Tous"},
+            },
+            {"type": "ancien_bloc", "value": {"texte": "Ancien contenu"}},
+        ]
+        self.assertEqual(
+            self.lines(raw),
+            [
+                "Pourquoi ?",
+                "•Partager",
+                "Champ supprimé (« public_vise ») :",
+                "Tous",
+                "Bloc supprimé (« ancien_bloc ») :",
+                "Ancien contenu",
+            ],
+        )
+
+    def test_a_value_of_the_wrong_shape_is_read_as_text(self):
+        raw = [{"type": "pourquoi", "value": {"heading": "Pourquoi ?", "items": "Partager"}}]
+        self.assertEqual(self.lines(raw), ["Pourquoi ?", "Partager"])
 
 
 class ExportQueryTests(TestCase):
