@@ -20,6 +20,8 @@ deselected, so that no PostgreSQL-only test fails there for the wrong reason.
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 TEST_SETTINGS = "rencontres_site.settings.test"
 _sqlite_run_key = pytest.StashKey[bool]()
@@ -59,3 +61,13 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Every test starts in French, the source language: a request to an English page
+    leaves its language active in the thread (Django's LocaleMiddleware does not reset
+    it), which would otherwise leak into the next test run by the same worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
