@@ -20,8 +20,8 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE ?= /usr/bin/chromium
 DEV_SETTINGS := rencontres_site.settings.dev
 TEST_SETTINGS := rencontres_site.settings.test
 
-.PHONY: help venv install lock messages makemessages check-messages run test test-fast \
-	lint format check bench clean
+.PHONY: help venv install lock messages makemessages check-messages run serve test test-fast \
+	lint format check bench backup restore clean
 
 help: ## List the tasks (the default)
 	@echo "Usage: make TASK [PYTEST_ARGS=...]"
@@ -59,6 +59,9 @@ run: $(STAMP) messages ## Start the site with demo content on http://127.0.0.1:8
 	$(PY) manage.py ensure_superuser
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: $(STAMP) messages ## The production stack here: PostgreSQL, Redis, 2 gunicorn, workers (see README)
+	scripts/serve
 
 test: ## Lint, check, then run the whole suite on PostgreSQL (installs what it needs)
 	scripts/test

@@ -10,6 +10,7 @@ from .pages import (
     RencontreQuerySet,
     RencontreStatus,
 )
+from .tasks import TaskFailure
 
 __all__ = [
     "Departement",
@@ -23,4 +24,5 @@ __all__ = [
     "RencontrePage",
     "RencontreQuerySet",
     "RencontreStatus",
+    "TaskFailure",
 ]
