@@ -81,6 +81,13 @@ check: $(STAMP) ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+backup: $(STAMP) ## Dump PostgreSQL and copy the media (disk or S3) into backups/<date>/ (README: Operations)
+	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: $(STAMP) ## Restore a backup into an empty database: make restore BACKUP=backups/<date>
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<date> [RESTORE_ARGS=--replace]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
+
 bench: $(STAMP) ## Run every bench/*.py with Django set up, on PostgreSQL
 	scripts/bench
 

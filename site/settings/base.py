@@ -33,6 +33,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "rencontres_site",  # the project's operations commands (backup, restore)
     "home",
     "rencontres",
     "wagtail_localize",

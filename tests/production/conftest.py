@@ -47,20 +47,26 @@ def production_static(request):
 
 
 @pytest.fixture
-def start_app(tmp_path, settings, production_static, redis_url):
-    """``start_app(**environment)``: a gunicorn process with the production settings on
-    the test database, the session's Redis and the collected static files; stopped
-    after the test. The test needs a transactional database for the app to see its
-    data."""
+def start_apps(tmp_path, settings, production_static, redis_url):
+    """``start_apps(count, **environment)``: ``count`` gunicorn processes with the
+    production settings on the test database (``DATABASE_URL`` in ``environment``
+    overrides it), the session's Redis and the collected static files, started side by
+    side; stopped after the test. The test needs a transactional database for the
+    processes to see its data."""
     started = []
 
-    def start(**extra):
+    def start(count=1, **extra):
         environment = production_environment(
             settings.DATABASES["default"], redis_url, production_static, **extra
         )
-        app = AppProcess(environment, log=tmp_path / f"gunicorn-{len(started)}.log")
-        started.append(app)
-        return app
+        apps = [
+            AppProcess(environment, log=tmp_path / f"gunicorn-{len(started) + n}.log")
+            for n in range(count)
+        ]
+        started.extend(apps)
+        for app in apps:
+            app.wait_ready()
+        return apps
 
     yield start
     for app in started:

@@ -183,7 +183,7 @@ def production_environment(database, redis_url, static_root, **extra):
     password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
     credentials = f"{user}{password}@" if user else ""
     host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-    return clean_environment(
+    environment = clean_environment(
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         DATABASE_URL=f"postgres://{credentials}{host}/{database['NAME']}",
         SECRET_KEY="production-test-secret-key-" + "x" * 40,
@@ -196,8 +196,8 @@ def production_environment(database, redis_url, static_root, **extra):
         STATIC_ROOT=static_root,
         WEB_CONCURRENCY="1",
         LOG_LEVEL="WARNING",
-        **extra,
     )
+    return {**environment, **{name: str(value) for name, value in extra.items()}}
 
 
 class AppProcess(Process):
@@ -212,7 +212,9 @@ class AppProcess(Process):
             log=log,
             env=env,
         )
-        wait_until(self.answers, 90, f"gunicorn on port {self.port}", self.process, self.log)
+
+    def wait_ready(self):
+        wait_until(self.answers, 120, f"gunicorn on port {self.port}", self.process, self.log)
 
     def answers(self):
         try:
