@@ -55,7 +55,9 @@ def wait_until(predicate, timeout, what, process=None, log=None):
 
 
 class Process:
-    """A child process whose output goes to a log file; stopped with SIGTERM."""
+    """A child process whose output goes to a log file; stopped with ``stop_signal``."""
+
+    stop_signal = signal.SIGTERM
 
     def __init__(self, args, log, env=None, cwd=ROOT):
         self.log = Path(log)
@@ -66,7 +68,7 @@ class Process:
 
     def stop(self):
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -202,6 +204,8 @@ def production_environment(database, redis_url, static_root, **extra):
 
 class AppProcess(Process):
     """``gunicorn rencontres_site.wsgi`` with the repository's gunicorn.conf.py."""
+
+    stop_signal = signal.SIGINT  # quick shutdown: the test is over, no request to finish
 
     def __init__(self, environment, log):
         self.port = free_port()
