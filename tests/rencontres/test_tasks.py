@@ -8,6 +8,7 @@ commit their data (transactional database).
 import datetime as dt
 import io
 import logging
+import signal
 
 import pytest
 from django.core.management import call_command
@@ -25,6 +26,8 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 DATABASE_BACKEND = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": queues.QUEUES}
 }
+
+WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 #: Names the tasks below were called with, in order (reset by each test).
 CALLS = []
@@ -84,16 +87,24 @@ def database_tasks(settings):
 
 
 def run_worker(queue_names="*"):
-    """``manage.py db_worker --batch``: every task due now, then exit."""
-    call_command(
-        "db_worker",
-        batch=True,
-        queue_name=queue_names,
-        interval=0,
-        startup_delay=False,
-        reload=False,
-        stdout=io.StringIO(),
-    )
+    """``manage.py db_worker --batch``: every task due now, then exit.
+
+    The worker installs its own SIGINT and SIGTERM handlers; the test process gets
+    its own back."""
+    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command(
+            "db_worker",
+            batch=True,
+            queue_name=queue_names,
+            interval=0,
+            startup_delay=False,
+            reload=False,
+            stdout=io.StringIO(),
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 def results():
