@@ -1,4 +1,6 @@
-"""Reading Decidim's export of meetings and mapping each meeting to a rencontre.
+"""Mapping each meeting of a Decidim export to a rencontre (reading the file:
+:mod:`.reading`; one value: :mod:`.values`; the format without a meeting type:
+:mod:`.inference`).
 
 Decidim (decidim-meetings) exports meetings through its ``MeetingSerializer``, as
 open data or from the admin, in CSV (``;``-separated, nested keys flattened with
@@ -18,34 +20,44 @@ are read:
 
 Unknown columns are ignored. Translated values may come as ``title/machine_translations/en``
 when Decidim translated them automatically: used when no human translation exists.
+
+Without ``type_of_meeting`` the format is inferred (:func:`infer_format`). A file that
+is not UTF-8, nests JSON too deep or is the export of another component is refused
+whole (:class:`RefusedFile`); a numeric field holding ``NaN``, an infinity or a number
+out of bounds skips its row with the reason (:func:`read_number`). Containers (the
+open-data ZIP) and size limits are :mod:`.files`'s job.
 """
 
-import csv
-import datetime as dt
-import hashlib
-import io
-import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from ..models.pages import POSTCODE_RE, RegistrationMode, RencontreFormat, RencontreStatus
+from ..models.choices import RegistrationMode, RencontreFormat, RencontreStatus
 from . import html as html_mapping
-
-# The keys the importer reads; the fingerprint of a row covers these only, so that a
-# change Decidim makes elsewhere (comments count, followers) is no change here.
-READ_KEYS = (
-    "id", "url", "title", "description", "scope", "taxonomies", "start_time", "end_time",
-    "address", "location", "location_hints", "latitude", "longitude", "type_of_meeting",
-    "online_meeting_url", "registration_type", "registration_url", "registrations_enabled",
-    "available_slots", "closing_report", "attendees_count", "attendees", "published",
-    "withdrawn", "withdrawn_at", "private_meeting", "transparent",
-)  # fmt: skip
-REQUIRED_KEYS = ("id", "title", "start_time", "end_time")
+from .inference import InferredFormat, conference_link, infer_format
+from .reading import (
+    MEETINGS_EXPORT,
+    NotADecidimExport,
+    RefusedFile,
+    SourceRow,
+    export_of_name,
+    parse_export,
+    wrong_export_message,
+)
+from .values import (
+    BadNumber,
+    DepartementLookup,
+    clean_text,
+    coordinate_value,
+    count_value,
+    parse_address,
+    parse_datetime,
+    read_bool,
+    read_number,
+    scope_labels,
+    source_hash,
+    translated,
+)
 
 # Page fields that hold text in a language (the others are the same in every language).
 TRANSLATED_FIELDS = ("title", "description", "venue", "access_notes", "report")
@@ -55,20 +67,6 @@ MEETING_TYPES = {
     "online": RencontreFormat.EN_LIGNE,
     "hybrid": RencontreFormat.HYBRIDE,
 }
-
-_TRUE = {"true", "1", "yes", "oui", "t"}
-
-
-class NotADecidimExport(Exception):  # noqa: N818 - reads as what it says to the user
-    """The file is not an export of Decidim meetings; nothing was read or written."""
-
-
-@dataclass
-class SourceRow:
-    """One meeting as Decidim exported it: nested data and where it starts in the file."""
-
-    line: int
-    data: dict
 
 
 @dataclass
@@ -81,6 +79,7 @@ class Meeting:
     source_hash: str
     fields: dict
     translations: dict = field(default_factory=dict)  # language → {field: value}
+    inferred_format: "InferredFormat | None" = None  # when the export has no meeting type
 
     @property
     def title(self):
@@ -96,307 +95,6 @@ class RowError:
     reasons: list
 
 
-# -- reading -------------------------------------------------------------------------
-
-
-def read_export(path):
-    """The rows of a Decidim export (CSV or JSON), or :class:`NotADecidimExport`."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise NotADecidimExport(
-            _("Impossible de lire « %(name)s » : %(error)s.")
-            % {"name": path.name, "error": error.strerror or error}
-        ) from error
-    return parse_export(raw, name=path.name)
-
-
-def parse_export(raw, name="export"):
-    if b"\x00" in raw[:4096]:
-        raise NotADecidimExport(_not_decidim_message(name, _("ce n’est pas un fichier texte")))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    stripped = text.lstrip()
-    if not stripped:
-        raise NotADecidimExport(_not_decidim_message(name, _("le fichier est vide")))
-    if stripped[0] in "[{":
-        return _json_rows(text, name)
-    return _csv_rows(text, name)
-
-
-def _not_decidim_message(name, detail):
-    return _(
-        "« %(name)s » n’est pas un export de rencontres Decidim (%(detail)s). Exportez les "
-        "rencontres depuis Decidim (données ouvertes ou export de la composante "
-        "Rencontres) au format CSV ou JSON : il doit contenir au moins les colonnes id, "
-        "title/fr, start_time et end_time. Rien n’a été importé."
-    ) % {"name": name, "detail": detail}
-
-
-def _missing_keys(keys):
-    return [f"{key}/fr" if key == "title" else key for key in REQUIRED_KEYS if key not in keys]
-
-
-def _csv_rows(text, name):
-    first_line = text.lstrip().split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as error:
-        raise NotADecidimExport(_not_decidim_message(name, _("CSV illisible"))) from error
-    header = [column.strip() for column in header]
-    top_keys = {column.split("/", 1)[0] for column in header}
-    missing = _missing_keys(top_keys)
-    if missing:
-        raise NotADecidimExport(
-            _not_decidim_message(
-                name, _("colonnes manquantes : %(columns)s") % {"columns": ", ".join(missing)}
-            )
-        )
-    rows = []
-    line = reader.line_num + 1
-    try:
-        for values in reader:
-            if any(value.strip() for value in values):
-                rows.append(SourceRow(line, _unflatten(header, values)))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise NotADecidimExport(
-            _not_decidim_message(name, _("CSV illisible à la ligne %(line)s") % {"line": line})
-        ) from error
-    return rows
-
-
-def _unflatten(header, values):
-    data = {}
-    for key, value in zip(header, values, strict=False):
-        parts = key.split("/")
-        node = data
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = node[part] = {}
-            node = child
-        if not isinstance(node.get(parts[-1]), dict):
-            node[parts[-1]] = value
-    return data
-
-
-def _json_rows(text, name):
-    decoder = json.JSONDecoder()
-    length = len(text)
-    position = _skip_space(text, 0)
-    if text[position] != "[":
-        raise NotADecidimExport(_not_decidim_message(name, _("pas une liste de rencontres")))
-    rows = []
-    position += 1  # "["
-    line, counted_to = 1, 0
-    while True:
-        position = _skip_space(text, position)
-        if position >= length:
-            raise NotADecidimExport(_not_decidim_message(name, _("JSON incomplet")))
-        if text[position] == "]":
-            break
-        line += text.count("\n", counted_to, position)
-        counted_to = position
-        try:
-            item, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            raise NotADecidimExport(
-                _not_decidim_message(
-                    name, _("JSON illisible à la ligne %(line)s") % {"line": error.lineno}
-                )
-            ) from error
-        if not isinstance(item, dict):
-            raise NotADecidimExport(
-                _not_decidim_message(
-                    name,
-                    _("élément qui n’est pas une rencontre à la ligne %(line)s") % {"line": line},
-                )
-            )
-        rows.append(SourceRow(line, item))
-        position = _skip_space(text, position)
-        if position < length and text[position] == ",":
-            position += 1
-    return _check_json_rows(rows, name)
-
-
-def _check_json_rows(rows, name):
-    if not rows:
-        raise NotADecidimExport(_not_decidim_message(name, _("aucune rencontre")))
-    missing = _missing_keys(rows[0].data.keys())
-    if missing:
-        raise NotADecidimExport(
-            _not_decidim_message(
-                name, _("champs manquants : %(columns)s") % {"columns": ", ".join(missing)}
-            )
-        )
-    return rows
-
-
-def _skip_space(text, position):
-    length = len(text)
-    while position < length and text[position] in " \t\r\n":
-        position += 1
-    return position
-
-
-# -- mapping -------------------------------------------------------------------------
-
-
-def source_hash(data):
-    """Fingerprint of what the importer reads in a row."""
-    subset = {key: data.get(key) for key in READ_KEYS if key in data}
-    payload = json.dumps(subset, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return ""
-    return str(value).strip()
-
-
-def _translated(data, key, language):
-    """A translated value: Decidim's ``{"fr": …, "machine_translations": {"en": …}}``."""
-    value = data.get(key)
-    if isinstance(value, dict):
-        text = _text(value.get(language))
-        if not text:
-            machine = value.get("machine_translations")
-            if isinstance(machine, dict):
-                text = _text(machine.get(language))
-        return text
-    return _text(value) if language is None else ""
-
-
-def _bool(value):
-    if isinstance(value, bool):
-        return value
-    return _text(value).lower() in _TRUE
-
-
-def _int(value):
-    text = _text(value) if not isinstance(value, (int, float)) else str(int(value))
-    if not text:
-        return None
-    try:
-        return int(float(text))
-    except ValueError:
-        return None
-
-
-_DATETIME_RE = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?"
-)
-
-
-def parse_datetime(value):
-    """An aware datetime from Decidim's formats; a time without offset is UTC (Rails'
-    ``:db`` format of 0.27 exports). Raises ValueError when unreadable."""
-    text = _text(value)
-    match = _DATETIME_RE.fullmatch(text)
-    if not match:
-        raise ValueError(text)
-    date, time, zone = match.groups()
-    if zone in (None, "Z", "UTC"):
-        tzinfo = dt.UTC
-    else:
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        tzinfo = dt.timezone(sign * offset)
-    return dt.datetime.fromisoformat(f"{date}T{time}").replace(tzinfo=tzinfo)
-
-
-def _decimal(value):
-    text = _text(value) if not isinstance(value, (int, float)) else repr(value)
-    if not text:
-        return None
-    try:
-        return Decimal(text).quantize(Decimal("0.000001"))
-    except InvalidOperation:
-        return None
-
-
-_COUNTRY_RE = re.compile(r",?\s*France\s*$", re.I)
-_POSTCODE_COMMUNE_RE = re.compile(r"(?:^|[\s,])(\d{5})\s+([^\d,][^,]*?)\s*(?:,|$)")
-_COMMUNE_POSTCODE_RE = re.compile(r"(?:^|,)\s*([^\d,][^,(]*?)\s*\((\d{5})\)\s*(?:,|$)")
-
-
-def parse_address(value):
-    """(street address, postcode, commune) from "12 rue X, 42000 Saint-Étienne, France"."""
-    text = _COUNTRY_RE.sub("", _text(value).replace("\n", ", ")).strip(" ,")
-    for regex, order in ((_POSTCODE_COMMUNE_RE, (1, 2)), (_COMMUNE_POSTCODE_RE, (2, 1))):
-        matches = list(regex.finditer(text))
-        if matches:
-            match = matches[-1]
-            postcode, commune = match.group(order[0]), match.group(order[1]).strip()
-            if POSTCODE_RE.match(postcode):
-                street = (text[: match.start()] + " " + text[match.end() :]).strip(" ,")
-                return street, postcode, commune
-    return text, "", ""
-
-
-def _normalise_name(text):
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
-_DEPARTEMENT_RE = re.compile(r"^\s*(2A|2B|9[78]\d|\d{2})\s*[-–—:]\s*(.+)$", re.I)
-
-
-class DepartementLookup:
-    """Départements by code and by name, loaded once per import."""
-
-    def __init__(self, departements):
-        self.by_code = {d.code.upper(): d for d in departements}
-        self.by_name = {_normalise_name(d.name): d for d in departements}
-
-    def find(self, label):
-        """The département a scope or taxonomy names, None if none, KeyError if unknown."""
-        label = _text(label)
-        if not label:
-            return None
-        match = _DEPARTEMENT_RE.match(label)
-        if match:
-            found = self.by_code.get(match.group(1).upper())
-            if found is None:
-                raise KeyError(label)
-            return found
-        found = self.by_name.get(_normalise_name(label))
-        if found is None:
-            raise KeyError(label)
-        return found
-
-    def looks_like_departement(self, label):
-        return bool(_DEPARTEMENT_RE.match(_text(label)))
-
-
-def _scope_labels(data, language):
-    """Labels that may name the département: the scope (0.27) or taxonomies (0.30)."""
-    labels = []
-    scope = data.get("scope")
-    if isinstance(scope, dict):
-        name = scope.get("name")
-        labels.append(("scope", _translated(scope, "name", language) if isinstance(name, dict)
-                       else _text(name)))  # fmt: skip
-    elif scope:
-        labels.append(("scope", _text(scope)))
-    taxonomies = data.get("taxonomies")
-    if isinstance(taxonomies, dict):
-        for key, value in taxonomies.items():
-            if key != "ids" and isinstance(value, dict):
-                labels.append(("taxonomy", _translated({"v": value}, "v", language)))
-    return [(kind, label) for kind, label in labels if label]
-
-
 class MeetingMapper:
     """Maps a Decidim row to the fields of a rencontre, or to a :class:`RowError`."""
 
@@ -408,17 +106,17 @@ class MeetingMapper:
     def map(self, row):
         data = row.data
         reasons = []
-        decidim_id = _text(data.get("id"))
+        decidim_id = clean_text(data.get("id"))
         if not decidim_id:
             reasons.append(_("identifiant Decidim manquant"))
         source = self.source_language
-        title = _translated(data, "title", source)
+        title = translated(data, "title", source)
         if not title:
             reasons.append(_("titre manquant (title/%(language)s)") % {"language": source})
 
-        if "published" in data and not _bool(data.get("published")):
+        if "published" in data and not read_bool(data.get("published")):
             return RowError(row.line, decidim_id, [_("rencontre non publiée sur Decidim")])
-        if _bool(data.get("private_meeting")) and not _bool(data.get("transparent", True)):
+        if read_bool(data.get("private_meeting")) and not read_bool(data.get("transparent", True)):
             return RowError(row.line, decidim_id, [_("rencontre privée sur Decidim")])
 
         start = end = None
@@ -427,10 +125,10 @@ class MeetingMapper:
             try:
                 parsed = parse_datetime(value)
             except ValueError:
-                if _text(value):
+                if clean_text(value):
                     reasons.append(
                         _("date de %(what)s illisible : « %(value)s »")
-                        % {"what": label, "value": _text(value)}
+                        % {"what": label, "value": clean_text(value)}
                     )
                 else:
                     reasons.append(_("date de %(what)s manquante") % {"what": label})
@@ -442,11 +140,14 @@ class MeetingMapper:
         if start and end and end <= start:
             reasons.append(
                 _("la fin (%(end)s) n’est pas après le début (%(start)s)")
-                % {"end": _text(data.get("end_time")), "start": _text(data.get("start_time"))}
+                % {
+                    "end": clean_text(data.get("end_time")),
+                    "start": clean_text(data.get("start_time")),
+                }
             )
 
         departement = None
-        for kind, label in _scope_labels(data, source):
+        for kind, label in scope_labels(data, source):
             if kind == "taxonomy" and not self.departements.looks_like_departement(label):
                 continue  # a theme, not a place
             try:
@@ -455,75 +156,86 @@ class MeetingMapper:
                 reasons.append(_("département inconnu : « %(label)s »") % {"label": label})
             break
 
-        meeting_type = _text(data.get("type_of_meeting"))
-        address_text = _text(data.get("address"))
-        online_url = _text(data.get("online_meeting_url"))
+        meeting_type = clean_text(data.get("type_of_meeting"))
+        address_text = clean_text(data.get("address"))
+        online_url = clean_text(data.get("online_meeting_url"))
+        inferred = None
         if meeting_type:
             format_ = MEETING_TYPES.get(meeting_type)
             if format_ is None:
                 reasons.append(
                     _("type de rencontre inconnu : « %(value)s »") % {"value": meeting_type}
                 )
-        elif online_url and not address_text:
-            format_ = RencontreFormat.EN_LIGNE
         else:
-            format_ = RencontreFormat.PRESENTIEL
+            inferred = infer_format(
+                address_text,
+                translated(data, "location", source),
+                translated(data, "location_hints", source),
+                online_url,
+            )
+            format_, online_url = inferred.format, inferred.online_url
+
+        numbers = {}
+        attendees_key = "attendees_count" if "attendees_count" in data else "attendees"
+        for key in ("latitude", "longitude", "available_slots", attendees_key):
+            try:
+                numbers[key] = read_number(data, key)
+            except BadNumber as error:
+                reasons.append(str(error))
 
         if reasons:
             return RowError(row.line, decidim_id, reasons)
 
         address, postcode, commune = parse_address(address_text)
-        decidim_url = _text(data.get("url"))
-        registration_type = _text(data.get("registration_type"))
-        registration_url = _text(data.get("registration_url"))
+        decidim_url = clean_text(data.get("url"))
+        registration_type = clean_text(data.get("registration_type"))
+        registration_url = clean_text(data.get("registration_url"))
         mode, link = RegistrationMode.NONE, ""
         if registration_type == "on_different_platform" and registration_url:
             mode, link = RegistrationMode.LINK, registration_url
-        elif registration_type in ("on_this_platform", "") and _bool(
+        elif registration_type in ("on_this_platform", "") and read_bool(
             data.get("registrations_enabled")
         ):
             # Registrations stay on Decidim: the link leads to the meeting there.
             mode, link = RegistrationMode.LINK, registration_url or decidim_url
-        slots = _int(data.get("available_slots"))
-        attendance = _int(data.get("attendees_count", data.get("attendees")))
-        withdrawn = _bool(data.get("withdrawn")) or bool(_text(data.get("withdrawn_at")))
+        slots = count_value(numbers["available_slots"])
+        attendance = count_value(numbers[attendees_key])
+        withdrawn = read_bool(data.get("withdrawn")) or bool(clean_text(data.get("withdrawn_at")))
 
         fields = {
             "title": title,
-            "description": html_mapping.description_blocks(
-                _translated(data, "description", source)
-            ),
+            "description": html_mapping.description_blocks(translated(data, "description", source)),
             "departement": departement,
             "start": start,
             "end": end,
             "format": format_,
             "status": RencontreStatus.ANNULEE if withdrawn else RencontreStatus.PREVUE,
-            "venue": html_mapping.plain_text(_translated(data, "location", source)),
+            "venue": html_mapping.plain_text(translated(data, "location", source)),
             "address": address,
             "postcode": postcode,
             "commune": commune,
-            "latitude": _decimal(data.get("latitude")),
-            "longitude": _decimal(data.get("longitude")),
-            "access_notes": html_mapping.plain_text(_translated(data, "location_hints", source)),
+            "latitude": coordinate_value(numbers["latitude"]),
+            "longitude": coordinate_value(numbers["longitude"]),
+            "access_notes": html_mapping.plain_text(translated(data, "location_hints", source)),
             "online_url": online_url,
             "registration_mode": mode,
             "registration_url": link,
-            "capacity": slots if slots and slots > 0 else None,
-            "report": html_mapping.report_blocks(_translated(data, "closing_report", source)),
-            "attendance": attendance if attendance and attendance > 0 else None,
+            "capacity": slots,
+            "report": html_mapping.report_blocks(translated(data, "closing_report", source)),
+            "attendance": attendance,
         }
         translations = {}
         for language in self.languages:
             values = {
-                "title": _translated(data, "title", language),
+                "title": translated(data, "title", language),
                 "description": html_mapping.description_blocks(
-                    _translated(data, "description", language)
+                    translated(data, "description", language)
                 ),
-                "venue": html_mapping.plain_text(_translated(data, "location", language)),
+                "venue": html_mapping.plain_text(translated(data, "location", language)),
                 "access_notes": html_mapping.plain_text(
-                    _translated(data, "location_hints", language)
+                    translated(data, "location_hints", language)
                 ),
-                "report": html_mapping.report_blocks(_translated(data, "closing_report", language)),
+                "report": html_mapping.report_blocks(translated(data, "closing_report", language)),
             }
             if values["title"]:  # no title, no translation worth a page
                 translations[language] = values
@@ -534,4 +246,34 @@ class MeetingMapper:
             source_hash=source_hash(data),
             fields=fields,
             translations=translations,
+            inferred_format=inferred,
         )
+
+
+__all__ = [
+    "BadNumber",
+    "DepartementLookup",
+    "InferredFormat",
+    "MEETINGS_EXPORT",
+    "Meeting",
+    "MeetingMapper",
+    "NotADecidimExport",
+    "RefusedFile",
+    "RowError",
+    "SourceRow",
+    "clean_text",
+    "conference_link",
+    "coordinate_value",
+    "count_value",
+    "export_of_name",
+    "infer_format",
+    "parse_address",
+    "parse_datetime",
+    "parse_export",
+    "read_bool",
+    "read_number",
+    "scope_labels",
+    "source_hash",
+    "translated",
+    "wrong_export_message",
+]

@@ -16,21 +16,34 @@ For each row of the export:
 English (or any other content language) values become the page's translation through
 wagtail-localize (:mod:`.translations`). With ``dry_run`` the same decisions are made
 and reported, and nothing is written.
+
+Callers (the command, the admin) use :func:`preview_import` and :func:`perform_import`
+on a file read by :mod:`.files`; both return an :class:`ImportReport`.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from ..conf import conf
 from ..models import Departement, ImportRecord, RencontrePage
-from .decidim import DepartementLookup, Meeting, MeetingMapper, RowError, _text, source_hash
+from ..models.choices import RencontreFormat
+from .decidim import (
+    DepartementLookup,
+    Meeting,
+    MeetingMapper,
+    RowError,
+    clean_text,
+    source_hash,
+    translated,
+)
+from .report import Change, Conflict, ImportReport, Inference
 from .translations import ensure_translated_ancestors, get_locale, translate_page, translation_of
+from .validation import conflict_values, diff_fields, validate_page, validation_reasons
 from .writer import (
     STREAM_FIELDS,
     BulkPageCreator,
@@ -41,143 +54,6 @@ from .writer import (
 )
 
 BATCH_SIZE = 250
-
-
-@dataclass
-class Change:
-    """A created or updated rencontre (``fields``: what changed, ``draft``: saved as a
-    draft because the page had unpublished changes)."""
-
-    line: int
-    decidim_id: str
-    title: str
-    fields: list = field(default_factory=list)
-    draft: bool = False
-
-
-@dataclass
-class Conflict:
-    """Fields changed both in Decidim and here since the last import: kept as edited here."""
-
-    line: int
-    decidim_id: str
-    title: str
-    language: str
-    fields: list
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool = False
-    total: int = 0
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list = field(default_factory=list)
-    conflicts: list = field(default_factory=list)
-    translated: int = 0
-    translation_errors: list = field(default_factory=list)
-
-    def mark(self):
-        """Where the report stands, to forget what a rolled-back page added to it."""
-        return len(self.updated), len(self.conflicts), self.unchanged, self.translated
-
-    def reset(self, mark):
-        updated, conflicts, self.unchanged, self.translated = mark
-        del self.updated[updated:], self.conflicts[conflicts:]
-
-
-def field_label(name):
-    """The French label of a page field, "titre (en)" for ``title (en)``."""
-    base, _sep, language = name.partition(" (")
-    try:
-        label = str(RencontrePage._meta.get_field(base).verbose_name)
-    except FieldDoesNotExist:
-        return name
-    return f"{label} ({language}" if language else label
-
-
-def _block_error_messages(error, prefix=""):
-    """Flat, readable messages of a (StreamField) ValidationError."""
-    messages = []
-    block_errors = getattr(error, "block_errors", None)
-    if block_errors:
-        for key, child in block_errors.items():
-            label = f"{prefix}{key + 1 if isinstance(key, int) else key} › "
-            messages.extend(_block_error_messages(child, label))
-        for child in getattr(error, "non_block_errors", []) or []:
-            messages.extend(_block_error_messages(child, prefix))
-        return messages
-    if hasattr(error, "error_list") or hasattr(error, "error_dict"):
-        return [f"{prefix}{message}" for message in error.messages]
-    return [f"{prefix}{error}"]
-
-
-def validation_reasons(error):
-    if hasattr(error, "error_dict"):
-        reasons = []
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                for message in _block_error_messages(item):
-                    if name == NON_FIELD_ERRORS:
-                        reasons.append(message)
-                    else:
-                        reasons.append(f"{field_label(name)} : {message}")
-        return reasons
-    return _block_error_messages(error)
-
-
-def validate_page(page, *, check_slug=False):
-    """What the admin would refuse: field validators, the page's ``clean()`` and its
-    StreamField blocks. Foreign keys come from the database already (no per-page
-    query); the slug is unique by construction unless ``check_slug``."""
-    exclude = [f.name for f in page._meta.concrete_fields if f.is_relation] + [
-        "path",
-        "depth",
-        "numchild",
-        "url_path",
-        "translation_key",
-    ]
-    try:
-        page.clean_fields(exclude=exclude)
-        if not check_slug:
-            # Slugs come from SlugAllocator, which knows every sibling.
-            page._check_slug_is_unique = lambda: None
-        try:
-            page.clean()
-        finally:
-            page.__dict__.pop("_check_slug_is_unique", None)
-        errors = {}
-        for name in ("description", "report"):
-            value = getattr(page, name)
-            try:
-                value.stream_block.clean(value)
-            except ValidationError as error:
-                errors[name] = [error]
-        if errors:
-            raise ValidationError(errors)
-    except ValidationError as error:
-        return validation_reasons(error)
-    return []
-
-
-def diff_fields(current, new, imported, written):
-    """(fields to update, conflicting fields) of a page given the values' fingerprints:
-    ``current`` here, ``new`` from Decidim, ``imported`` and ``written`` at the last
-    import. Also records in ``written`` the fields already equal to Decidim's."""
-    changes, conflicts = [], []
-    for name, new_value in new.items():
-        current_value = current[name]
-        if current_value == new_value:
-            written[name] = current_value
-            continue
-        if name in imported and imported[name] == new_value:
-            continue  # unchanged in Decidim; the page differs because of an editor
-        if name in written and written[name] == current_value:
-            changes.append(name)
-        else:
-            conflicts.append(name)
-    return changes, conflicts
 
 
 class _Rollback(Exception):  # noqa: N818 - internal control flow
@@ -218,7 +94,7 @@ class DecidimImporter:
     def run(self, rows):
         report = self.report
         report.total = len(rows)
-        ids = {_text(row.data.get("id")) for row in rows} - {""}
+        ids = {clean_text(row.data.get("id")) for row in rows} - {""}
         records = self._records(ids)
         orphans = dict(
             RencontrePage.objects.filter(
@@ -249,7 +125,7 @@ class DecidimImporter:
     # -- one row ---------------------------------------------------------------------
 
     def _row(self, row, records, orphans, seen):
-        decidim_id = _text(row.data.get("id"))
+        decidim_id = clean_text(row.data.get("id"))
         if decidim_id and decidim_id in seen:
             reason = _("identifiant Decidim en double (déjà ligne %(line)s)") % {
                 "line": seen[decidim_id]
@@ -262,7 +138,8 @@ class DecidimImporter:
             if record.page_id is None:
                 self._skip(RowError(row.line, decidim_id, [self._deleted_reason()]))
             else:
-                self.report.unchanged += 1
+                title = translated(row.data, "title", self.source_language)
+                self.report.unchanged.append(Change(row.line, decidim_id, title))
             return
         meeting = self.mapper.map(row)
         if isinstance(meeting, RowError):
@@ -281,6 +158,21 @@ class DecidimImporter:
     def _skip(self, error):
         self.report.skipped.append(error)
 
+    def _infer(self, meeting):
+        inferred = meeting.inferred_format
+        if inferred is not None:
+            label = str(RencontreFormat(inferred.format).label)
+            self.report.inferred.append(
+                Inference(
+                    meeting.line,
+                    meeting.decidim_id,
+                    meeting.title,
+                    inferred.format,
+                    label,
+                    inferred.reason,
+                )
+            )
+
     # -- creation --------------------------------------------------------------------
 
     def _create(self, meeting: Meeting):
@@ -294,6 +186,7 @@ class DecidimImporter:
             self._skip(RowError(meeting.line, meeting.decidim_id, reasons))
             return
         self.report.created.append(Change(meeting.line, meeting.decidim_id, meeting.title))
+        self._infer(meeting)
         if self.dry_run:
             return
         source, fields = self.source_language, meeting.fields
@@ -375,9 +268,11 @@ class DecidimImporter:
             current, new_values, record.values.get(source, {}), written
         )
         if conflicts:
+            values = conflict_values(draft, meeting.fields, conflicts)
             self.report.conflicts.append(
-                Conflict(meeting.line, meeting.decidim_id, draft.title, source, conflicts)
+                Conflict(meeting.line, meeting.decidim_id, draft.title, source, conflicts, values)
             )
+        self._infer(meeting)
         is_draft = page.has_unpublished_changes or not page.live
         if changes:
             for name in changes:
@@ -411,7 +306,7 @@ class DecidimImporter:
                         Change(meeting.line, meeting.decidim_id, draft.title, translated)
                     )
         if not changes and not translated:
-            self.report.unchanged += 1
+            self.report.unchanged.append(Change(meeting.line, meeting.decidim_id, draft.title))
         if self.dry_run:
             return
         record.values[source] = new_values
@@ -430,6 +325,15 @@ class DecidimImporter:
             self._locales[language] = locale
         return self._locales[language]
 
+    def _existing_locale(self, language):
+        """The locale of ``language`` if it exists (a dry run creates none)."""
+        if language not in self._locales:
+            locale = Locale.objects.filter(language_code=language).first()
+            if locale is None:
+                return None
+            self._locales[language] = locale
+        return self._locales[language]
+
     def _translate(self, meeting, page, record, *, french_changed):
         """Write the page's translations; returns the names of the fields translated
         (``"<field> (<language>)"``) for the report."""
@@ -437,7 +341,10 @@ class DecidimImporter:
         for language, values in meeting.translations.items():
             new_values = fingerprints(values)
             written = dict(record.written.get(language, {}))
-            locale = self._locales.get(language) if self.dry_run else self._ready_locale(language)
+            if self.dry_run:
+                locale = self._existing_locale(language)
+            else:
+                locale = self._ready_locale(language)
             existing = translation_of(page, locale) if locale is not None else None
             if existing is None:
                 to_write, conflicts = list(values), []
@@ -457,7 +364,14 @@ class DecidimImporter:
                     ]
             if conflicts:
                 self.report.conflicts.append(
-                    Conflict(meeting.line, meeting.decidim_id, meeting.title, language, conflicts)
+                    Conflict(
+                        meeting.line,
+                        meeting.decidim_id,
+                        meeting.title,
+                        language,
+                        conflicts,
+                        conflict_values(existing, values, conflicts),
+                    )
                 )
             if self.dry_run:
                 translated.extend(f"{name} ({language})" for name in to_write)
@@ -473,3 +387,26 @@ class DecidimImporter:
             record.values[language] = new_values
             record.written[language] = written
         return translated
+
+
+# -- entry points ----------------------------------------------------------------------
+
+
+def preview_import(index, export, *, user=None):
+    """What importing ``export`` (a :class:`.files.ExportFile`) into ``index`` would do:
+    the import's own decisions — created, updated (which fields), unchanged, skipped
+    (line, reasons), conflicts (field, value here, value in Decidim), formats inferred —
+    with nothing written."""
+    importer = DecidimImporter(index, dry_run=True, user=user)
+    importer.report.file = export.label
+    return importer.run(export.rows)
+
+
+def perform_import(index, export, *, user=None, progress=None, batch_size=BATCH_SIZE):
+    """Import ``export`` into ``index``; returns the :class:`ImportReport`. New pages are
+    written in batches of ``batch_size``, each batch and each updated page in its own
+    transaction: an interruption leaves nothing half-written, and running it again
+    finishes the job."""
+    importer = DecidimImporter(index, user=user, progress=progress, batch_size=batch_size)
+    importer.report.file = export.label
+    return importer.run(export.rows)
