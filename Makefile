@@ -20,8 +20,8 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE ?= /usr/bin/chromium
 DEV_SETTINGS := rencontres_site.settings.dev
 TEST_SETTINGS := rencontres_site.settings.test
 
-.PHONY: help venv install lock messages makemessages check-messages run test test-fast \
-	lint format check bench clean
+.PHONY: help venv install lock messages makemessages check-messages run serve test test-fast \
+	lint format check bench backup restore clean
 
 help: ## List the tasks (the default)
 	@echo "Usage: make TASK [PYTEST_ARGS=...]"
@@ -60,6 +60,9 @@ run: $(STAMP) messages ## Start the site with demo content on http://127.0.0.1:8
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+serve: $(STAMP) messages ## The production stack here: PostgreSQL, Redis, 2 gunicorn, workers (see README)
+	scripts/serve
+
 test: ## Lint, check, then run the whole suite on PostgreSQL (installs what it needs)
 	scripts/test
 
@@ -77,6 +80,13 @@ check: export DJANGO_SETTINGS_MODULE := $(TEST_SETTINGS)
 check: $(STAMP) ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+backup: $(STAMP) ## Dump PostgreSQL and copy the media (disk or S3) into backups/<date>/ (README: Operations)
+	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: $(STAMP) ## Restore a backup into an empty database: make restore BACKUP=backups/<date>
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<date> [RESTORE_ARGS=--replace]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
 
 bench: $(STAMP) ## Run every bench/*.py with Django set up, on PostgreSQL
 	scripts/bench

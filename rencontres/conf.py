@@ -59,6 +59,17 @@ SETTINGS = {
         "Largest ratio of decompressed to compressed size of the meetings file inside a "
         "ZIP (checked past its first megabyte): beyond, the archive is refused as a ZIP bomb.",
     ),
+    "TASK_MAX_ATTEMPTS": Setting(
+        5,
+        "Attempts of a retrying task (rencontres.tasks.retrying_task) before it is "
+        "given up and recorded as a TaskFailure; a task may set its own.",
+    ),
+    "TASK_RETRY_DELAY": Setting(
+        30, "Seconds before a failed task's first retry; each next wait doubles."
+    ),
+    "TASK_RETRY_MAX_DELAY": Setting(
+        60 * 60, "Longest wait, in seconds, between two attempts of a retrying task."
+    ),
     "INDEX_PARENT_PAGE_TYPES": Setting(
         None,
         "Page types under which a rencontres index may be created (« app.Model » "

@@ -11,6 +11,11 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# A free TCP port on the loopback interface (free now: bind it soon).
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 require_venv() {
     [ -x "$PY" ] || die "no virtualenv at $VENV: run \`make install\` first"
 }

@@ -22,10 +22,6 @@ _pg_as_owner() {
     fi
 }
 
-_pg_free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 pg_throwaway_start() {
     PG_BIN="$(pg_bindir)"
     [ -n "$PG_BIN" ] || die "no PostgreSQL server binaries: run scripts/system-deps postgresql"
@@ -44,7 +40,7 @@ pg_throwaway_start() {
 
     local port attempt
     for attempt in 1 2 3; do
-        port="$(_pg_free_port)"
+        port="$(free_port)"
         if _pg_as_owner "$PG_BIN/pg_ctl" --pgdata="$PG_TMP/data" --log="$PG_TMP/postgres.log" \
             --wait --silent start --options="-c listen_addresses=127.0.0.1 -c port=$port \
 -c unix_socket_directories=$PG_TMP -c fsync=off -c synchronous_commit=off \

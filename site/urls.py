@@ -8,11 +8,14 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api_v2_urls, api_v3_urls
+from .health import ReadinessView, healthz
 from .sitemaps import MultilingualSitemap
 
-# Outside i18n_patterns: the admin, the API (an unknown id must be a 404, never a
-# redirect to a language prefix), documents and the sitemap.
+# Outside i18n_patterns: the health checks, the admin, the API (an unknown id must be a
+# 404, never a redirect to a language prefix), documents and the sitemap.
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
+    path("readyz/", ReadinessView.as_view(), name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_v2_urls),

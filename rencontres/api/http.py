@@ -6,9 +6,10 @@ seconds, default 300); a request whose ``If-None-Match`` matches is answered ``3
 Modified`` without a body. A request with an ``Authorization`` header may see more
 than the public (API v3 tokens) and is marked ``private, no-store``.
 
-:func:`v3_parameter_guard`: Wagtail 8.0.1's v3 routes pass a NUL character or an
-offset beyond PostgreSQL's integers to the database and answer 500; this answers them
-first with Wagtail's own 422 ``application/problem+json``.
+:func:`v3_parameter_guard`: Wagtail 8.0.1's v3 routes pass a NUL character, an
+offset beyond PostgreSQL's integers or a ``site`` whose port is not a number to the
+database and answer 500; this answers them first with Wagtail's own 422
+``application/problem+json``.
 
 Apply them to URL patterns with :func:`decorate_api_urls`::
 
@@ -69,6 +70,12 @@ def unsafe_parameters(query):
                     continue  # the API's own validation answers it
                 if too_big:
                     errors.append((name, f"{name} cannot be higher than {MAX_OFFSET}"))
+        elif name == "site":
+            # Wagtail filters Site.port with what follows a colon, as it comes.
+            for value in values:
+                _hostname, colon, port = value.partition(":")
+                if colon and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+                    errors.append((name, "the port after ':' must be a number up to 65535"))
     return errors
 
 

@@ -5,6 +5,7 @@ from .index import RencontreIndexPage
 from .organisations import Organisation
 from .pages import RencontreOrganisation, RencontrePage
 from .querysets import RencontreQuerySet
+from .tasks import TaskFailure
 
 __all__ = [
     "Departement",
@@ -18,4 +19,5 @@ __all__ = [
     "RencontrePage",
     "RencontreQuerySet",
     "RencontreStatus",
+    "TaskFailure",
 ]

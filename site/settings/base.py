@@ -11,6 +11,8 @@ import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
+from rencontres.queues import QUEUES as RENCONTRES_TASK_QUEUES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -31,6 +33,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "rencontres_site",  # the project's operations commands (backup, restore)
     "home",
     "rencontres",
     "wagtail_localize",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "dsfr",
     "widget_tweaks",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -156,6 +161,26 @@ STORAGES = {
     },
 }
 
+# --- Production stack: media on S3-compatible storage ----------------------------------
+# When AWS_STORAGE_BUCKET_NAME is set, media (images, documents, uploads) go to that
+# bucket through django-storages, on any S3-compatible service (AWS_S3_ENDPOINT_URL);
+# keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Objects are private except
+# images (rencontres_site.storage); documents are served by Django after Wagtail's
+# privacy checks, never from the bucket.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "rencontres_site.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "object_acls": env_bool("AWS_S3_OBJECT_ACLS", True),
+        },
+    }
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
 WAGTAIL_SITE_NAME = "Les rencontres locales"
 # Wagtail 8's login form leaves its password label untranslated; this one fixes it.
 WAGTAILADMIN_USER_LOGIN_FORM = "home.forms.LoginForm"
@@ -181,16 +206,46 @@ RENCONTRES_API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "300"))
 RENCONTRES_INDEX_PARENT_PAGE_TYPES = ["home.HomePage"]
 CORS_URLS_REGEX = r"^/api/.*$"
 
+# --- Production stack: cache, sessions, tasks ------------------------------------------
+# The cache is shared by every app process: Redis or Valkey at REDIS_URL (required in
+# production), else this process's memory. A cache that is down or slow must never
+# fail a page (Wagtail keeps the sites' root paths there): django-redis ignores its
+# errors (logged) and gives up after REDIS_TIMEOUT seconds.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     }
 }
 if os.environ.get("REDIS_URL"):
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "rencontres"),
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# /readyz/ reports "degraded" when a task has been due for longer (seconds).
+HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "600"))
+
+# Sessions live in the database, shared by every app process.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Django's tasks API (django-tasks). Here tasks run at once, in the process that enqueues
+# them (`make run`); production.py queues them in the database for `db_worker`.
+# Wagtail enqueues its index updates and purges on the "default" queue; the plugin's
+# queues are in rencontres.queues.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": RENCONTRES_TASK_QUEUES,
+    }
+}
 
 # Machine translation in wagtail-localize's editor: DeepL (DEEPL_API_KEY) or LibreTranslate
 # (LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY) when configured, else the harmless

@@ -6,9 +6,10 @@ and on any response that does not match the schema of its status code.
 
 Wagtail's own failures are excluded by operation id in ``WAGTAIL_FAILURES``, each with
 its reason, and reported in the README: excluded, not hidden. A test below fails when
-Wagtail fixes one, so that the exclusion is removed. (Two other Wagtail 500s, a NUL
-character in a parameter and an offset beyond PostgreSQL's integers, are answered
-422 by ``rencontres.api.http.v3_parameter_guard``: those operations stay fuzzed.)
+Wagtail fixes one, so that the exclusion is removed. (Three other Wagtail 500s, a NUL
+character in a parameter, an offset beyond PostgreSQL's integers and a ``site`` whose
+port is not a number, are answered 422 by ``rencontres.api.http.v3_parameter_guard``:
+those operations stay fuzzed.)
 """
 
 import datetime as dt
@@ -139,6 +140,8 @@ def test_guard_answers_what_wagtail_would_answer_with_a_500():
         "/api/v3/images/?offset=699535706086090473472",
         "/api/v3/pages/find/?html_path=%1F%00W",
         "/api/v3/pages/?search=%00",
+        "/api/v3/pages/find/?html_path=/&site=%3A%2F%2F",
+        "/api/v3/pages/?site=localhost:99999999999",
     ):
         response = client.get(url)
         assert response.status_code == 422, url
