@@ -10,6 +10,7 @@ from .pages import (
     RencontreQuerySet,
     RencontreStatus,
 )
+from .permissions import RencontresPermissions
 
 __all__ = [
     "Departement",
@@ -22,5 +23,6 @@ __all__ = [
     "RencontreOrganisation",
     "RencontrePage",
     "RencontreQuerySet",
+    "RencontresPermissions",
     "RencontreStatus",
 ]
