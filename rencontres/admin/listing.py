@@ -268,13 +268,17 @@ class RencontreIndexView(IndexView):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
+    def user_has_any_permission(self, permissions):
+        # Those who export (« Administration ») read the whole listing without page rights.
+        return self.request.user.has_perm(EXPORT) or super().user_has_any_permission(permissions)
+
     def get_base_queryset(self):
+        if self.request.user.has_perm(EXPORT):
+            pages = self.annotate_queryset(self.model.objects.filter(depth__gt=1))
+        else:
+            pages = super().get_base_queryset()
         # The table shows the département and its région: one join, not one query a row.
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("departement__region", for_specific_subqueries=True)
-        )
+        return pages.select_related("departement__region", for_specific_subqueries=True)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         _keys, _labels, rows = export_dicts(queryset)

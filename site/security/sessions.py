@@ -27,6 +27,10 @@ class AdminIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie there is nobody signed in: reading request.user would
+        # mark the session as read and add « Vary: Cookie » to every public page.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             timeout = idle_timeout()

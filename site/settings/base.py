@@ -247,6 +247,8 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The admin's dashboard would fetch Wagtail's latest version from a third party.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Admin logins (django-axes): AXES_FAILURE_LIMIT failures per user name and per client
 # address lock both for AXES_COOLOFF_TIME; an administrator can lift it in the admin.
