@@ -247,8 +247,10 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# The admin's dashboard would fetch Wagtail's latest version from a third party.
+# No request from editors' browsers to third parties: the dashboard's version check,
+# Gravatar avatars (a hash of each editor's e-mail).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Admin logins (django-axes): AXES_FAILURE_LIMIT failures per user name and per client
 # address lock both for AXES_COOLOFF_TIME; an administrator can lift it in the admin.
@@ -259,7 +261,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures counted: rows are kept per name *and* address, so
+# a reset would let someone with one valid account clear the count against another.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "rencontres_site.security.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "rencontres_site.security.logins.lockout_response"
 AXES_ENABLE_ADMIN = False  # the Django admin is not mounted; locks are managed in Wagtail's
