@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from tests.factories import DsfrConfigFactory, build_site, superuser
+from tests.localisation.helpers import translate
 from tests.rencontres.public import in_days, publish, rencontre
 from tests.security.payloads import JAVASCRIPT_URL, configuration_editor, form_data
 
@@ -60,12 +61,6 @@ class Violations:
         return events, list(self.console)
 
 
-def translate(page, locale):
-    copy = page.copy_for_translation(locale)
-    copy.save_revision().publish()
-    return copy.specific
-
-
 @pytest.fixture
 def site_with_history():
     home, index = build_site()
@@ -73,10 +68,12 @@ def site_with_history():
     gier = rencontre(index, title="Atelier territorial Vallée du Gier", start=in_days(5, 14))
     gier.title = "Atelier territorial Vallée du Gier (Loire)"
     publish(gier)
+    # Translated with wagtail-localize, so that the English page's edit view is its
+    # translation editor.
     english = Locale.objects.get_or_create(language_code="en")[0]
     translate(home, english)
     translate(index, english)
-    en_gier = translate(gier, english)
+    en_gier, _translation = translate(gier, english)
     return {"home": home, "index": index, "gier": gier, "en_gier": en_gier}
 
 
@@ -147,7 +144,12 @@ def test_admin_views_work_under_their_policy(live_server, page, site_with_histor
         enforced = [event for event in events if event[0] == "enforce"]
         assert enforced == [], (name, enforced)
         reports[name] = sorted({f"{event[1]} {event[2]} {event[3]}" for event in events})
-        logger.warning("admin %s: %d report-only CSP violations", name, len(events))
+        logger.warning(
+            "admin %s: %d report-only CSP violations:\n  %s",
+            name,
+            len(events),
+            "\n  ".join(reports[name]),
+        )
     record_property("csp_admin_reports", reports)
     # The views did their job under the enforced policy.
     violations.visit(views["edit"])
