@@ -1,7 +1,5 @@
 """Page types: the index of rencontres and the rencontre itself."""
 
-import zoneinfo
-
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -25,7 +23,6 @@ from ..conf import conf
 from ..routing import view
 from .blocks import DescriptionBlock, ReportBlock
 from .choices import (
-    DEFAULT_TIMEZONE,
     DESCRIPTION_LABEL,
     FORMATS_ONLINE,
     FORMATS_WITH_PLACE,
@@ -34,6 +31,7 @@ from .choices import (
     RencontreFormat,
     RencontreStatus,
 )
+from .geography import is_paris_time, zone_label, zone_of
 
 validate_postcode = RegexValidator(
     POSTCODE_RE,
@@ -338,9 +336,9 @@ class RencontrePage(RoutablePageMixin, Page):
 
     @property
     def tzinfo(self):
-        """The time zone in which the rencontre's dates are entered and shown."""
-        name = self.departement.timezone if self.departement_id else DEFAULT_TIMEZONE
-        return zoneinfo.ZoneInfo(name)
+        """The time zone in which the rencontre's dates are entered and shown: its
+        département's (:func:`~rencontres.models.geography.zone_of`)."""
+        return zone_of(self.departement if self.departement_id else None)
 
     @property
     def local_start(self):
@@ -359,18 +357,12 @@ class RencontrePage(RoutablePageMixin, Page):
     @property
     def shows_timezone(self):
         """Whether visitors must be told the zone (anything but Paris time)."""
-        return self.tzinfo.key != DEFAULT_TIMEZONE
+        return not is_paris_time(self.tzinfo)
 
     @property
     def timezone_label(self):
         """« heure locale (Nouvelle-Calédonie, UTC+11:00) », or "" for Paris time."""
-        if not self.shows_timezone or not self.start:
-            return ""
-        offset = self.local_start.strftime("%z")
-        return _("heure locale (%(place)s, UTC%(offset)s)") % {
-            "place": self.departement.name,
-            "offset": f"{offset[:3]}:{offset[3:]}",
-        }
+        return zone_label(self.departement if self.departement_id else None, self.start)
 
     @property
     def is_past(self):
