@@ -23,11 +23,11 @@ from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .clientip import client_ip
+from .paths import is_admin_request
 from .ratelimit import RateLimit
 
 logger = logging.getLogger("rencontres_site.csp")
@@ -37,20 +37,12 @@ MAX_REPORT_BYTES = 16 * 1024
 REPORT_CONTENT_TYPES = ("application/csp-report", "application/reports+json", "application/json")
 
 
-def admin_prefix():
-    try:
-        return reverse("wagtailadmin_home")
-    except NoReverseMatch:
-        return None
-
-
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's own policies under its prefix."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        prefix = admin_prefix()
-        if parts.config is None and prefix and request.path_info.startswith(prefix):
+        if parts.config is None and is_admin_request(request):
             name = "CONTENT_SECURITY_POLICY_ADMIN" + ("_REPORT_ONLY" if report_only else "")
             policy = getattr(settings, name, None)
             if policy:

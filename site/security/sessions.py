@@ -1,15 +1,18 @@
-"""Signed-in sessions end after ``ADMIN_SESSION_IDLE_TIMEOUT`` seconds without a request.
+"""Admin sessions end after ``ADMIN_SESSION_IDLE_TIMEOUT`` seconds without an admin request.
 
-Only people with an account sign in (the public site has none), so every
-authenticated session is an admin session. The last activity is written to the
-session at most once a minute (not on every request), and the session's own expiry
-follows it, so the cookie and the stored session end together.
+Only people with an account sign in (the public site has none). Activity is what they
+do in the admin: the last activity is written to the session at most once a minute,
+on admin requests only (never on a public page or an API answer, which shared caches
+keep), and the session's own expiry follows it, so the cookie and the stored session
+end together. An admin request after the idle time signs the user out.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+
+from .paths import is_admin_request
 
 LAST_ACTIVITY_KEY = "_rencontres_last_activity"
 #: Seconds between two writes of the last activity.
@@ -27,9 +30,10 @@ class AdminIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Without a session cookie there is nobody signed in: reading request.user would
-        # mark the session as read and add « Vary: Cookie » to every public page.
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        # Admin requests with a session cookie only: reading request.user elsewhere would
+        # mark the session as read (« Vary: Cookie ») and writing it would set a cookie on
+        # public pages and API answers that shared caches keep.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES or not is_admin_request(request):
             return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

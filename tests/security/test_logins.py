@@ -229,6 +229,17 @@ class IdleSessionTests(TestCase):
         self.assertRedirects(response, "/admin/login/?next=/admin/")
         self.assertEqual(self.get_admin_at(12 * 3600 + 62).status_code, 302)
 
+    def test_public_pages_and_api_answers_leave_the_session_alone(self):
+        build_site()
+        self.client.force_login(self.user)
+        self.get_admin_at(0)
+        for url in ("/", "/api/v2/rencontres/", "/api/v3/rencontres/"):
+            with mock.patch("rencontres_site.security.sessions.time.time", return_value=NOW + 3600):
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertEqual(response.cookies, {}, url)
+            self.assertNotIn("Cookie", response.get("Vary", ""), url)
+
     @override_settings(ADMIN_SESSION_IDLE_TIMEOUT=600)
     def test_the_idle_time_is_a_setting(self):
         self.client.force_login(self.user)
