@@ -245,6 +245,7 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 # Wagtail's preview frames the page from the admin: same origin only (CSP frame-ancestors
 # says the same to browsers that read it).
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]  # SAMEORIGIN on purpose: the preview
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # No request from editors' browsers to third parties: the dashboard's version check,
