@@ -6,6 +6,7 @@ puts in every template as ``SITE_CONFIG``. It is edited here, in Wagtail's
 "Paramètres" menu, rather than in the Django admin the project does not mount.
 """
 
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from dsfr.models import DsfrConfig
@@ -113,4 +114,12 @@ def register_login_locks_menu_item():
         name="login-locks",
         icon_name="lock",
         order=900,
+    )
+
+
+@hooks.register("register_permissions")
+def register_login_lock_permissions():
+    """Seeing and lifting login locks, grantable in the admin's group editor."""
+    return Permission.objects.filter(
+        content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]
     )

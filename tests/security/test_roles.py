@@ -1,6 +1,7 @@
 """Editorial roles: « Rédaction », « Modération », « Administration » × every action, through
 the admin; the « Relecture » workflow on the index of every language."""
 
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import TestCase
@@ -11,7 +12,12 @@ from wagtail_localize.models import TranslationSource
 from rencontres import roles
 from rencontres.models import RencontreIndexPage, RencontrePage
 from rencontres.models.permissions import EXPORT, IMPORT, WEBHOOKS
-from tests.factories import DsfrConfigFactory, RencontrePageFactory, rencontre_form_data
+from tests.factories import (
+    DsfrConfigFactory,
+    RencontrePageFactory,
+    rencontre_form_data,
+    superuser,
+)
 from tests.localisation.helpers import build_bilingual_site, english
 
 ACTIONS = [
@@ -182,3 +188,22 @@ class WorkflowTests(TestCase):
             second.permissions_for_user(self.editor).can_add_subpage(),
         )
         self.assertTrue(second.permissions_for_user(self.moderator).can_publish_subpage())
+
+
+class GroupEditorTests(TestCase):
+    def test_the_plugin_and_lock_permissions_can_be_granted_in_the_admin(self):
+        self.client.force_login(superuser())
+        group = Group.objects.get(name=roles.ADMINISTRATORS)
+        response = self.client.get(reverse("wagtailusers_groups:edit", args=[group.pk]))
+        self.assertEqual(response.status_code, 200)
+        for label in (
+            "Importer des rencontres depuis Decidim",
+            "Gérer les webhooks",
+            "Exporter les rencontres en tableur",
+        ):
+            self.assertContains(response, label)
+        form = BeautifulSoup(response.content, "html.parser")
+        for codename in ("import_rencontres", "delete_accessattempt", "change_dsfrconfig"):
+            permission = group.permissions.get(codename=codename)
+            box = form.find("input", attrs={"name": "permissions", "value": str(permission.pk)})
+            self.assertTrue(box.has_attr("checked"), codename)
