@@ -1,6 +1,6 @@
-"""Editorial roles (README « Rôles et relecture »).
+"""Editorial roles (README « Security »).
 
-Migration 0008 creates three groups and a moderation workflow:
+Migration 0009 creates three groups and a moderation workflow:
 
 - « Rédaction » creates and edits rencontres and organisations, submits them for
   moderation and translates them; it cannot publish, unpublish or delete a live page;

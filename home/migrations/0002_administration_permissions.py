@@ -1,4 +1,4 @@
-"""The demo's share of the editorial roles (rencontres' migration 0008 creates them):
+"""The demo's share of the editorial roles (rencontres' migration 0009 creates them):
 « Administration » alone changes the site configuration (django-dsfr's DsfrConfig,
 whose texts appear on every public page) and lifts login locks (django-axes)."""
 
@@ -46,7 +46,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("home", "0001_initial"),
-        ("rencontres", "0008_editorial_roles"),
+        ("rencontres", "0009_editorial_roles"),
         ("dsfr", "0012_dsfrconfig_notice_description_and_more"),
         ("axes", "0010_accessattemptexpiration"),
     ]

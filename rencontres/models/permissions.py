@@ -1,7 +1,7 @@
 """The plugin's own permissions, those no model's add/change/delete expresses.
 
 :class:`RencontresPermissions` has no table (``managed = False``): it only carries the
-permissions, which groups receive like any other (migration 0008 gives them to
+permissions, which groups receive like any other (migration 0009 gives them to
 « Administration »). Code checks them with ``user.has_perm(IMPORT)`` etc.
 """
 

@@ -60,6 +60,8 @@ def _description(page, url, organisers):
         lines += [_("Accès : %(notes)s") % {"notes": page.access_notes}, ""]
     if page.is_online and page.online_url:
         lines += [_("Lien de la rencontre en ligne : %(url)s") % {"url": page.online_url}, ""]
+    elif page.is_online:
+        lines += [_("Le lien de connexion sera communiqué aux inscrits."), ""]
     lines.append(_("Plus d’informations : %(url)s") % {"url": url})
     return "\n".join(lines)
 

@@ -144,8 +144,10 @@ def event_data(page, request, *, organisers, image_url=None):
     locations = []
     if page.has_place:
         locations.append(_place(page))
-    if page.is_online and page.online_url:
-        locations.append({"@type": "VirtualLocation", "url": page.online_url})
+    if page.is_online:
+        # schema.org wants a VirtualLocation with a URL for an online event; when the
+        # link is sent to registered participants only, the page says how to join.
+        locations.append({"@type": "VirtualLocation", "url": page.online_url or url})
     if locations:
         data["location"] = locations[0] if len(locations) == 1 else locations
     if organisers:
