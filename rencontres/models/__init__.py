@@ -1,16 +1,11 @@
+from .choices import RegistrationMode, RencontreFormat, RencontreStatus
 from .geography import Departement, Region
 from .imports import ImportRecord
+from .index import RencontreIndexPage
 from .organisations import Organisation
-from .pages import (
-    RegistrationMode,
-    RencontreFormat,
-    RencontreIndexPage,
-    RencontreOrganisation,
-    RencontrePage,
-    RencontreQuerySet,
-    RencontreStatus,
-)
+from .pages import RencontreOrganisation, RencontrePage
 from .permissions import RencontresPermissions
+from .querysets import RencontreQuerySet
 
 __all__ = [
     "Departement",
