@@ -6,11 +6,18 @@ puts in every template as ``SITE_CONFIG``. It is edited here, in Wagtail's
 "Paramètres" menu, rather than in the Django admin the project does not mount.
 """
 
+from django.contrib.auth.models import Permission
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from dsfr.models import DsfrConfig
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .forms import SiteConfigurationForm
+from .security import LoginLocksView, can_unlock_logins
 
 
 class DsfrConfigViewSet(SnippetViewSet):
@@ -82,6 +89,37 @@ class DsfrConfigViewSet(SnippetViewSet):
             classname="collapsed",
         ),
     ]
+    # Text only, and a raster logo (README « Sécurité »).
+    edit_handler = ObjectList(panels, base_form_class=SiteConfigurationForm)
 
 
 register_snippet(DsfrConfigViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_login_locks_url():
+    return [path("connexions-bloquees/", LoginLocksView.as_view(), name="home_login_locks")]
+
+
+class LoginLocksMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_unlock_logins(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_login_locks_menu_item():
+    return LoginLocksMenuItem(
+        _("Connexions bloquées"),
+        reverse("home_login_locks"),
+        name="login-locks",
+        icon_name="lock",
+        order=900,
+    )
+
+
+@hooks.register("register_permissions")
+def register_login_lock_permissions():
+    """Seeing and lifting login locks, grantable in the admin's group editor."""
+    return Permission.objects.filter(
+        content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]
+    )

@@ -1,6 +1,7 @@
 """Admin registration (Wagtail imports this module by name): snippets, the rencontres
 listing, the change-history comparisons and the public history's serve hook."""
 
+from django.contrib.auth.models import Permission
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -18,3 +19,11 @@ hooks.register("before_serve_page", hide_history_of_non_public_pages)
 @hooks.register("register_admin_viewset")
 def register_rencontre_listing():
     return RencontreListingViewSet("rencontre_listing", url_prefix="rencontres")
+
+
+@hooks.register("register_permissions")
+def register_plugin_permissions():
+    """Import, webhooks and export, grantable in the admin's group editor."""
+    return Permission.objects.filter(
+        content_type__app_label="rencontres", content_type__model="rencontrespermissions"
+    )

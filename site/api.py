@@ -12,13 +12,29 @@ app (``RencontresConfig.ready``).
 Both are wrapped with the API's cache headers (ETag, Cache-Control, 304); v3 also
 with a guard answering 422 where Wagtail 8.0.1 would answer 500 (see
 rencontres.api.http).
+
+Security (README « Sécurité »): neither API reads the caller's session (a signed-in
+editor or a visitor who typed a private page's password sees what anyone sees);
+v2 refuses any credentials and v3 any that is not a valid bearer token (401, never
+served as anonymous); v3 redirects need a token, since they may point to private or
+unpublished pages and internal addresses.
 """
+
+from functools import wraps
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v3.urls import api as api_v3
 
 import rencontres.api.v3
-from rencontres.api.http import cache_headers, decorate_api_urls, v3_parameter_guard
+from rencontres.api.http import (
+    cache_headers,
+    decorate_api_urls,
+    sessionless,
+    v2_no_credentials,
+    v3_parameter_guard,
+    v3_token_only,
+    v3_token_required,
+)
 from rencontres.api.v2 import (
     DocumentsAPIViewSet,
     ImagesAPIViewSet,
@@ -34,5 +50,24 @@ api_router.register_endpoint("documents", DocumentsAPIViewSet)
 
 api_v3.add_router("/rencontres/", rencontres.api.v3.router)
 
-api_v2_urls = decorate_api_urls(api_router.urls, cache_headers)
-api_v3_urls = decorate_api_urls(api_v3.urls, cache_headers, v3_parameter_guard)
+#: v3 routes closed to anonymous callers (Wagtail lets anyone list every redirect).
+V3_TOKEN_ONLY_ROUTES = {"list_redirects", "find_redirect", "detail_redirect"}
+
+
+def v3_closed_routes(view):
+    guarded = v3_token_required(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        match = request.resolver_match
+        if match is not None and match.url_name in V3_TOKEN_ONLY_ROUTES:
+            return guarded(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+api_v2_urls = decorate_api_urls(api_router.urls, cache_headers, v2_no_credentials, sessionless)
+api_v3_urls = decorate_api_urls(
+    api_v3.urls, cache_headers, v3_token_only, v3_closed_routes, sessionless, v3_parameter_guard
+)

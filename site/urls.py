@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api_v2_urls, api_v3_urls
 from .health import ReadinessView, healthz
+from .security.csp import csp_report
+from .security.logins import authenticate_with_password
 from .sitemaps import MultilingualSitemap
 
 # Outside i18n_patterns: the health checks, the admin, the API (an unknown id must be a
@@ -20,6 +22,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_v2_urls),
     path("api/v3/", api_v3_urls),
+    path("csp-report/", csp_report, name="csp_report"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}),
     path(
         "robots.txt",
@@ -36,6 +39,11 @@ if settings.DEBUG:
 
 # French, the default language, has no prefix; English lives under /en/.
 urlpatterns += i18n_patterns(
+    # Wagtail's password form of private pages, throttled (same route, found first).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        authenticate_with_password,
+    ),
     # …/agenda.ics of rencontre pages, …/donnees.csv|json of indexes (Wagtail's page
     # URLs have no dots).
     path("", include("rencontres.urls")),

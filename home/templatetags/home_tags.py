@@ -3,7 +3,12 @@
 The lookups live in :mod:`home.navigation`; these tags only adapt them to templates.
 """
 
+import re
+from urllib.parse import urlsplit
+
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from dsfr.models import DsfrConfig
 from wagtail.models import Page
@@ -95,3 +100,30 @@ def accessibility_label(context):
     return _("Accessibilité : %(status)s conforme") % {
         "status": config.get_accessibility_status_display()
     }
+
+
+# A line break typed in a configuration text: a newline, or the ``<br>`` of django-dsfr's
+# default brand (« République<br />française »).
+_LINE_BREAK = re.compile(r"<br\s*/?>|\r\n|\r|\n", re.IGNORECASE)
+
+
+@register.filter
+def text_lines(value):
+    """A site-configuration text as escaped text with its line breaks.
+
+    Editors of the site configuration type text, not HTML: any markup in it is shown as
+    typed, never interpreted; only line breaks are kept.
+    """
+    lines = _LINE_BREAK.split(str(value or ""))
+    return format_html_join(SafeString("<br>"), "{}", ((line,) for line in lines))
+
+
+@register.filter
+def web_url(value):
+    """``value`` when it is an http(s) address, else an empty string (no ``javascript:``)."""
+    value = str(value or "").strip()
+    try:
+        scheme = urlsplit(value).scheme.lower()
+    except ValueError:
+        return ""
+    return value if scheme in ("http", "https") else ""

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -30,6 +31,7 @@ from wagtail_localize.models import TranslationSource
 from ..exports import export_dicts, export_headers
 from ..models import Departement, Region, RencontreFormat, RencontrePage, RencontreStatus
 from ..models.choices import Period
+from ..models.permissions import EXPORT
 from ..selectors import filter_period
 
 # -- the « Rencontres » listing ------------------------------------------------------------
@@ -251,17 +253,30 @@ class RencontreIndexView(IndexView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        # The download has the columns of rencontres.exports, not those of the table.
-        self.list_export, labels = export_headers()
-        self.export_headings = dict(zip(self.list_export, labels, strict=True))
+        # The download has the columns of rencontres.exports, not those of the table;
+        # only for those with the export permission (« Administration »).
+        if request.user.has_perm(EXPORT):
+            self.list_export, labels = export_headers()
+            self.export_headings = dict(zip(self.list_export, labels, strict=True))
+        else:
+            self.list_export = []
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not self.list_export:
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def user_has_any_permission(self, permissions):
+        # Those who export (« Administration ») read the whole listing without page rights.
+        return self.request.user.has_perm(EXPORT) or super().user_has_any_permission(permissions)
 
     def get_base_queryset(self):
+        if self.request.user.has_perm(EXPORT):
+            pages = self.annotate_queryset(self.model.objects.filter(depth__gt=1))
+        else:
+            pages = super().get_base_queryset()
         # The table shows the département and its région: one join, not one query a row.
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("departement__region", for_specific_subqueries=True)
-        )
+        return pages.select_related("departement__region", for_specific_subqueries=True)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         _keys, _labels, rows = export_dicts(queryset)

@@ -11,6 +11,16 @@ offset beyond PostgreSQL's integers or a ``site`` whose port is not a number to 
 database and answer 500; this answers them first with Wagtail's own 422
 ``application/problem+json``.
 
+:func:`sessionless`: API responses never depend on the caller's session. The view sees
+an anonymous user and an empty session, so neither a signed-in editor's cookie nor a
+private page's password (kept in the session) shows anything more — what a shared
+cache stores for one caller is right for all.
+
+:func:`v2_no_credentials` and :func:`v3_token_only`: credentials are refused with 401
+rather than ignored: v2 takes none, v3 takes a valid bearer token (an invalid, revoked
+or inactive user's token is not served as anonymous). :func:`v3_token_required`
+closes a route to anonymous callers (v3 redirects).
+
 Apply them to URL patterns with :func:`decorate_api_urls`::
 
     path("api/v2/", decorate_api_urls(api_router.urls, cache_headers)),
@@ -19,7 +29,10 @@ Apply them to URL patterns with :func:`decorate_api_urls`::
 import hashlib
 from functools import wraps
 
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from wagtail.models import APIToken
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from ..conf import conf
@@ -95,6 +108,108 @@ def v3_parameter_guard(view):
                     for name, message in errors
                 ],
             )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class _EmptySession(SessionBase):
+    """A session with nothing in it, never loaded nor saved."""
+
+    def load(self):
+        return {}
+
+    def exists(self, session_key):
+        return False
+
+    def create(self):
+        pass
+
+    def save(self, must_create=False):
+        pass
+
+    def delete(self, session_key=None):
+        pass
+
+
+def sessionless(view):
+    """Run ``view`` as an anonymous caller without a session (see the module's text)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        saved = request.__dict__.get("session"), request.__dict__.get("user")
+        request.session = _EmptySession()
+        request.user = AnonymousUser()
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            # The session middleware must find the caller's own session untouched.
+            for name, value in zip(("session", "user"), saved, strict=True):
+                if value is None:
+                    request.__dict__.pop(name, None)
+                else:
+                    setattr(request, name, value)
+
+    return wrapped
+
+
+def _unauthorized(detail):
+    from wagtail.api.v3.errors import problem_response
+
+    response = problem_response(status=401, detail=detail)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def bearer_token(request):
+    """The token of an ``Authorization: Bearer …`` header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def valid_token(token):
+    return APIToken.objects.filter(
+        key_hash__in=APIToken.candidate_key_hashes(token),
+        revoked_at__isnull=True,
+        user__is_active=True,
+    ).exists()
+
+
+def v2_no_credentials(view):
+    """401 for any ``Authorization`` header: API v2 is anonymous and public only."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if "Authorization" in request.headers:
+            return _unauthorized("API v2 takes no credentials: it serves public content only.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def v3_token_only(view):
+    """401 for an ``Authorization`` header that is not a valid bearer token."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if "Authorization" in request.headers:
+            token = bearer_token(request)
+            if token is None or not valid_token(token):
+                return _unauthorized("Invalid, revoked or unknown token.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def v3_token_required(view):
+    """401 unless the request carries a valid bearer token."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        token = bearer_token(request)
+        if token is None or not valid_token(token):
+            return _unauthorized("Authentication required")
         return view(request, *args, **kwargs)
 
     return wrapped

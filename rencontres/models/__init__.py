@@ -4,6 +4,7 @@ from .imports import ImportRecord
 from .index import RencontreIndexPage
 from .organisations import Organisation
 from .pages import RencontreOrganisation, RencontrePage
+from .permissions import RencontresPermissions
 from .querysets import RencontreQuerySet
 from .tasks import TaskFailure
 
@@ -18,6 +19,7 @@ __all__ = [
     "RencontreOrganisation",
     "RencontrePage",
     "RencontreQuerySet",
+    "RencontresPermissions",
     "RencontreStatus",
     "TaskFailure",
 ]

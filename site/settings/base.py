@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
+from wagtail.embeds.oembed_providers import dailymotion, vimeo, youtube
 
 from rencontres.queues import QUEUES as RENCONTRES_TASK_QUEUES
 
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "ninja",  # API v3's docs page served with local assets, not from a CDN
     "corsheaders",
+    "axes",
+    "csp",
     "dsfr",
     "widget_tweaks",
     "django_tasks",
@@ -75,15 +78,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rencontres_site.security.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rencontres_site.security.sessions.AdminIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "rencontres_site.urls"
@@ -121,7 +127,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -277,3 +286,114 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# -- security -------------------------------------------------------------------------
+# README « Sécurité »: proxies, logins, sessions, editors' HTML, embeds, CSP.
+
+# Reverse proxies (Varnish on this machine) whose X-Forwarded-For is believed, as
+# addresses or networks; from any other peer the header is ignored
+# (rencontres_site.security.clientip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Only when a proxy in front terminates TLS and overwrites X-Forwarded-Proto on every
+# request: otherwise a client could claim HTTPS with that header.
+if env_bool("BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Wagtail's preview frames the page from the admin: same origin only (CSP frame-ancestors
+# says the same to browsers that read it).
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]  # SAMEORIGIN on purpose: the preview
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# No request from editors' browsers to third parties: the dashboard's version check,
+# Gravatar avatars (a hash of each editor's e-mail).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Admin logins (django-axes): AXES_FAILURE_LIMIT failures per user name and per client
+# address lock both for AXES_COOLOFF_TIME; an administrator can lift it in the admin.
+AUTHENTICATION_BACKENDS = [
+    "rencontres_site.security.logins.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the failures counted: rows are kept per name *and* address, so
+# a reset would let someone with one valid account clear the count against another.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "rencontres_site.security.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "rencontres_site.security.logins.lockout_response"
+AXES_ENABLE_ADMIN = False  # the Django admin is not mounted; locks are managed in Wagtail's
+AXES_VERBOSE = False
+# Private pages' password form: failures per client address and per restriction.
+PAGE_PASSWORD_THROTTLE = {"per_address": 10, "per_restriction": 100, "window": 15 * 60}
+
+# Signed-in (admin) sessions end after this many idle seconds.
+ADMIN_SESSION_IDLE_TIMEOUT = int(os.environ.get("ADMIN_SESSION_IDLE_TIMEOUT", str(12 * 3600)))
+SESSION_COOKIE_AGE = ADMIN_SESSION_IDLE_TIMEOUT
+SESSION_COOKIE_HTTPONLY = True
+
+# django-dsfr renders its configuration's HTML fields unescaped unless told otherwise:
+# the site configuration is text (templates keep its line breaks).
+DSFR_CONTENT_IS_SAFE = False
+
+# Embeds: iframe-based providers only (no provider whose oEmbed HTML is a script), and
+# the CSP's frame-src lists exactly their players.
+WAGTAILEMBEDS_FINDERS = [
+    {"class": "wagtail.embeds.finders.oembed", "providers": [youtube, vimeo, dailymotion]}
+]
+EMBED_FRAME_SOURCES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://www.dailymotion.com",
+    "https://geo.dailymotion.com",
+]
+
+# Content-Security-Policy (django-csp; rencontres_site.security.csp). The public site
+# runs no inline script: its policy needs no nonce, so cached pages are the same bytes
+# for everyone. Environment: CSP_IMG_SOURCES adds image origins (an S3 media domain, map
+# tiles); CSP_REPORT_URI sends violation reports (/csp-report/ is the project's endpoint).
+CONTENT_SECURITY_POLICY_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+_csp_report = (
+    {"report-uri": [CONTENT_SECURITY_POLICY_REPORT_URI]}
+    if CONTENT_SECURITY_POLICY_REPORT_URI
+    else {}
+)
+_csp_img = ["'self'", "data:", *env_list("CSP_IMG_SOURCES")]
+_csp_strict = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": _csp_img,
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "frame-src": EMBED_FRAME_SOURCES,
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    **_csp_report,
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_strict}
+# The admin (Wagtail 8.0.1, wagtail-localize 1.14) still has inline scripts and style
+# attributes: enforced without them, and the strict policy reported only.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_csp_strict,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": [*_csp_img, "blob:"],
+        "frame-src": ["'self'", *EMBED_FRAME_SOURCES],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN_REPORT_ONLY = {
+    "DIRECTIVES": {
+        **_csp_strict,
+        "img-src": [*_csp_img, "blob:"],
+        "frame-src": ["'self'", *EMBED_FRAME_SOURCES],
+    }
+}
+CSP_REPORTS_PER_MINUTE = 60

@@ -31,7 +31,8 @@ if _missing:
     )
 
 # --- HTTPS and security headers -----------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy header (BEHIND_HTTPS_PROXY), framing, nosniff and referrer policy are set
+# for every environment in base.py (security).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Load balancers probe the health checks over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
@@ -41,10 +42,6 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-
 # --- Production stack: static files -------------------------------------------------
 # WhiteNoise serves what `collectstatic` wrote: hashed names, gzip and brotli copies,
 # cached for a year and immutable (rencontres_site.middleware).

@@ -43,8 +43,8 @@ class ListingTests(TestCase):
         cls.soon = online_rencontre(
             i,
             start=in_minutes(-60),
-            end=in_minutes(1),
-        )  # ends in one minute: still upcoming
+            end=in_minutes(60),
+        )  # under way, ends within the hour: still upcoming (an hour of slack for a slow run)
         cls.gier = gier_rencontre(i, start=in_days(5, 14), organisers=[cls.kaleido])
         cls.paris = r(
             i,

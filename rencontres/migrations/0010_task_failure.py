@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rencontres', '0007_online_url_optional'),
+        ('rencontres', '0009_editorial_roles'),
     ]
 
     operations = [
