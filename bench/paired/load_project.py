@@ -17,6 +17,7 @@ Writes what the benchmark requests (the index, the rencontre, its API id, the nu
 of upcoming rencontres) as JSON to the file named on the command line.
 """
 
+import io
 import json
 import sys
 import tempfile
@@ -38,13 +39,13 @@ def main(output, count):
     from rencontres.models import RencontreIndexPage, RencontrePage
 
     began = time.perf_counter()
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
     index = RencontreIndexPage.objects.get(slug="rencontres", locale__language_code="fr")
     demo = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "meetings.csv"
         import_decidim.write_export(export, count)
-        call_command("import_decidim", str(export), index=str(index.pk), verbosity=0)
+        call_command("import_decidim", str(export), index=str(index.pk), stdout=io.StringIO())
     imported = time.perf_counter()
     print(
         f"project: demo site in {demo - began:.1f} s, {count} rencontres imported in "
