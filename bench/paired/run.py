@@ -231,8 +231,9 @@ class Postgres:
 class Side:
     """One site under test: how to run its python, its gunicorn and its requests."""
 
-    def __init__(self, name, python, cwd, app, env, pythonpath=()):
+    def __init__(self, name, python, cwd, app, env, idle_path, pythonpath=()):
         self.name = name
+        self.idle_path = idle_path
         self.python = python
         self.cwd = cwd
         self.app = app
@@ -317,6 +318,7 @@ def base_env():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTHON"))}
     env.pop("DATABASE_URL", None)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"  # create_events' progress as it goes
     return env
 
 
@@ -339,6 +341,7 @@ def project_side(postgres, database):
         ROOT,
         "rencontres_site.wsgi:application",
         env,
+        "/robots.txt",
         pythonpath=(HERE, ROOT),
     )
 
@@ -355,7 +358,7 @@ def peer_side(postgres, venv, folder, database):
         PERF_CONN_MAX_AGE="600",
         PYTHONPATH=str(folder),
     )
-    return Side("peer", str(venv / "bin" / "python"), folder, "demo.wsgi:application", env)
+    return Side("peer", str(venv / "bin" / "python"), folder, "demo.wsgi:application", env, "/ok/")
 
 
 # -- building the peer -------------------------------------------------------------
@@ -576,6 +579,14 @@ def wrk(side, path):
 WRK_OUTPUT = []  # wrk's own report of every run, written beside the results
 
 
+def drain(side):
+    """Wait until the workers are done with the requests wrk left behind: a sync worker
+    still answers those queued when wrk stopped, and would share the CPUs with the next
+    run. One request per worker to the side's no-database page, queued behind them."""
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(side.get, [side.idle_path] * WORKERS))
+
+
 def warm_up(side, path):
     """Two rounds of one request per worker, all answered before wrk starts."""
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -678,6 +689,7 @@ def measure(rows, project, peer):
                     if mode == "warm":
                         warm_up(side, path)
                     runs[key][side.name][mode].append(wrk(side, path))
+                    drain(side)
             summary = ", ".join(
                 f"{side.name} {runs[key][side.name]['cold'][-1]['rps']:.1f} / "
                 f"{runs[key][side.name]['warm'][-1]['rps']:.1f}"
