@@ -13,7 +13,7 @@ dj-database-url), this script:
    change;
 2. loads ``BENCH_RENCONTRES`` pages (default 5,000) into each side: the peer with the
    recipe's ``create_events`` (the ordinary way, about 9 pages/s: its database,
-   ``peer_<count>_<recipe hash>``, is kept between runs and a larger one starts from a
+   ``bench_http_peer_<count>_<recipe hash>``, is kept between runs and a larger one starts from a
    copy of the largest smaller one), the project with ``bench/paired/load_project.py``
    (the demo site and the Decidim importer, rebuilt at each run since the code
    changes); both are then analysed (``VACUUM ANALYZE``), as autovacuum would have
@@ -57,6 +57,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import dj_database_url
 import psycopg
@@ -77,6 +78,8 @@ RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or ROOT / "bench" / "results"
 # What a reverse proxy terminating HTTPS adds; the project's production settings
 # redirect plain HTTP to HTTPS otherwise (SECURE_PROXY_SSL_HEADER, SECURE_SSL_REDIRECT).
 HEADERS = {"X-Forwarded-Proto": "https"}
+# The benchmark's databases: bench_http_peer_<count>_<recipe>, bench_http_project_<count>.
+PREFIX = "bench_http_"
 # The peer database is complete once this comment is on it.
 COMPLETE = "rencontres bench-http: complete"
 PEER_PACKAGES = ["wagtail", "psycopg[binary]", "gunicorn"]
@@ -185,7 +188,9 @@ class Postgres:
 
     def url(self, name):
         s = self.server
-        auth = s["user"] + (f":{s['password']}" if s["password"] else "")
+        auth = quote(s["user"], safe="") + (
+            f":{quote(s['password'], safe='')}" if s["password"] else ""
+        )
         return f"postgres://{auth}@{s['host']}:{s['port']}/{name}"
 
     def databases(self):
@@ -433,7 +438,7 @@ def build_peer_project(postgres, venv, recipe, stamp):
 def peer_database(postgres, venv, folder, stamp):
     """``peer_<COUNT>_<stamp>``, built once: from a copy of the largest complete smaller
     one when there is one, then ``create_events`` for the pages still missing."""
-    name = f"peer_{COUNT}_{stamp}"
+    name = f"{PREFIX}peer_{COUNT}_{stamp}"
     existing = postgres.databases()
     if existing.get(name) == COMPLETE:
         log(f"peer: database {name} kept from an earlier run")
@@ -444,7 +449,7 @@ def peer_database(postgres, venv, folder, stamp):
         (int(match.group(1)), database)
         for database, comment in existing.items()
         if comment == COMPLETE
-        and (match := re.fullmatch(rf"peer_(\d+)_{stamp}", database))
+        and (match := re.fullmatch(rf"{PREFIX}peer_(\d+)_{stamp}", database))
         and int(match.group(1)) < COUNT
     ]
     start, template = max(smaller, default=(0, None))
@@ -480,7 +485,7 @@ def peer_page_id(postgres, database, slug):
 
 
 def project_database(postgres):
-    name = f"project_{COUNT}"
+    name = f"{PREFIX}project_{COUNT}"
     postgres.drop(name)
     postgres.create(name)
     side = project_side(postgres, name)

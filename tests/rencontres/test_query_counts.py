@@ -46,9 +46,9 @@ BUDGETS = {
     "sitemap.xml": 12,
 }
 
-#: Pages whose queries still grow with the number of rencontres: the open data runs one
-#: query per rencontre (issue #22: generated once per publication instead). The test
-#: checks that they still grow, so that the fix moves them back under the common rule.
+#: Pages whose queries still grow with the number of rencontres: the open data reads the
+#: document of each rencontre's document block with a query of its own (issue #22). The
+#: test checks that they still grow, so that the fix moves them back under the rule.
 GROWING = {"open data CSV", "open data JSON"}
 
 
