@@ -173,7 +173,7 @@ def timed(client, url):
 
 
 def run():
-    from rencontres.history import PageHistory
+    from rencontres.history.versions import PageHistory
 
     page, organisations = build_rencontre()
     page = add_publications(page, organisations, REVISIONS - 1)

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 
 from .admin.listing import RencontreListingViewSet
 from .admin.viewsets import DepartementViewSet, OrganisationViewSet
-from .history.compare import register as register_comparisons
+from .history.compare.registration import register as register_comparisons
 from .history.views import hide_history_of_non_public_pages
 
 register_snippet(OrganisationViewSet)

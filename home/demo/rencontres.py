@@ -6,7 +6,6 @@ overwritten, so a second run adds nothing and keeps what editors changed.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,7 +18,7 @@ from rencontres.models import (
     RencontreOrganisation,
     RencontrePage,
 )
-from rencontres.models.reference import DEFAULT_TIMEZONE
+from rencontres.models.geography import PARIS_TIME, zone_of
 
 from . import seed
 
@@ -45,15 +44,15 @@ ORGANISATIONS = [
 ]
 
 
-def _local(year, month, day, hour, minute, tz_name):
-    return dt.datetime(year, month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo(tz_name))
+def _local(year, month, day, hour, minute, tz):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
 def _section(kind, heading, items, introduction=""):
     return (kind, {"heading": heading, "introduction": introduction, "items": items})
 
 
-def _others(today, timezones):
+def _others(today, departements):
     """A dozen rencontres: (slug, title, département code, fields), upcoming ones after
     `today`, each at a wall-clock hour of its département's time zone."""
 
@@ -278,7 +277,7 @@ def _others(today, timezones):
         ),
     ]
     for title, dep, (day, hour, duration), fields, why in rows:
-        tz = zoneinfo.ZoneInfo(timezones.get(dep, DEFAULT_TIMEZONE))
+        tz = zone_of(departements.get(dep))
         start = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz)
         fields = {**fields, "start": start, "end": start + dt.timedelta(hours=duration)}
         fields["description"] = [
@@ -330,7 +329,7 @@ def _create_rencontre(index, title, slug, departement, fields, organisers):
 
 def _create_seed(index, organisations):
     """Two published versions, as on Decidim: first bare, then with département and sections."""
-    tz = "Europe/Paris"
+    tz = PARIS_TIME
     page = RencontrePage(
         title=seed.TITLE,
         slug=slugify(seed.TITLE),
@@ -371,8 +370,7 @@ def load_rencontres(home_page, stdout=None):
     departements = {d.code: d for d in Departement.objects.all()}
     all_organisers = list(organisations.values())
     today = timezone.localdate()
-    timezones = {code: d.timezone for code, d in departements.items()}
-    for position, (slug, title, dep, fields) in enumerate(_others(today, timezones)):
+    for position, (slug, title, dep, fields) in enumerate(_others(today, departements)):
         if slug in existing:
             continue
         organisers = [all_organisers[(position % 3) + 1]]

@@ -1,13 +1,11 @@
 """Admin form of a rencontre: dates are entered in the rencontre's local time."""
 
-import zoneinfo
-
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from ..models.choices import DEFAULT_TIMEZONE
+from ..models.geography import zone_of
 
 #: Date-time fields an editor types in the local time of the rencontre's département.
 LOCAL_TIME_FIELDS = ("start", "end", "registration_deadline")
@@ -43,7 +41,7 @@ class RencontrePageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
         departement = cleaned_data.get("departement")
-        local_zone = zoneinfo.ZoneInfo(departement.timezone if departement else DEFAULT_TIMEZONE)
+        local_zone = zone_of(departement)
         current_zone = timezone.get_current_timezone()
         for name in LOCAL_TIME_FIELDS:
             value = cleaned_data.get(name)

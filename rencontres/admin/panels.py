@@ -4,7 +4,7 @@ app is ready (the model lists its fields' panels; the admin assembles them)."""
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList, TabbedInterface
 
-from ..history.compare import RemovedFieldsPanel
+from ..history.compare.removed import RemovedFieldsPanel
 from ..models import RencontrePage
 from .forms import RencontrePageForm
 

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from pydantic import BaseModel, ConfigDict, Field
 from wagtail.api.utils import get_full_url
 
-from ..history import ROUTE_LIST, PageHistory, VersionNotFound
+from ..history.versions import ROUTE_LIST, PageHistory, VersionNotFound
 
 
 class _Model(BaseModel):

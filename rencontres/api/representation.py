@@ -25,7 +25,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
-from ..history import ROUTE_LIST
+from ..history.versions import ROUTE_LIST
 from ..models.choices import FORMATS_WITH_PLACE, RegistrationMode, RencontreFormat, RencontreStatus
 from ..selectors import with_organisers
 

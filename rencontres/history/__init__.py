@@ -1,11 +1,30 @@
-"""The public change history of a rencontre, and its comparison in the admin."""
+"""The public change history of a rencontre, and its comparison in the admin.
 
-from .core import (
+One module per job, each importing only those above it in this list:
+
+* :mod:`.text`: values written for people (language names, dates in the rencontre's
+  time zone, notes for removed blocks and fields);
+* :mod:`.fields`: which fields of a page the history shows;
+* :mod:`.references`: the objects revisions reference, loaded in bulk;
+* :mod:`.lines`: stored values (HTML, StreamField data) as lines of text, the one text
+  of the content (:mod:`rencontres.text`, the blocks' ``text_lines``);
+* :mod:`.revisions`: one revision's content as lines per field;
+* :mod:`.diffs`: what changed in a field, line by line;
+* :mod:`.versions`: the published versions of a page (:class:`PageHistory`), cached,
+  with their URLs;
+* :mod:`.views`: the public pages and feed of the history;
+* :mod:`.compare`: Wagtail's admin « Comparer » made complete for rencontres.
+"""
+
+from .diffs import DiffLine, FieldChange
+from .fields import FieldSpec, history_fields
+from .revisions import MISSING
+from .versions import (
     HISTORY_ROUTES,
+    PUBLISH_ACTIONS,
     ROUTE_FEED,
     ROUTE_LIST,
     ROUTE_VERSION,
-    FieldChange,
     PageHistory,
     Version,
     VersionNotFound,
@@ -17,13 +36,18 @@ from .core import (
 
 __all__ = [
     "HISTORY_ROUTES",
+    "MISSING",
+    "PUBLISH_ACTIONS",
     "ROUTE_FEED",
     "ROUTE_LIST",
     "ROUTE_VERSION",
+    "DiffLine",
     "FieldChange",
+    "FieldSpec",
     "PageHistory",
     "Version",
     "VersionNotFound",
+    "history_fields",
     "is_public",
     "last_version",
     "published_versions",

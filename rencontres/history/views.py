@@ -16,7 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .core import HISTORY_ROUTES, PageHistory, VersionNotFound, is_public
+from .versions import HISTORY_ROUTES, PageHistory, VersionNotFound, is_public
 
 #: ``?affichage=`` values: the unified view (default) and side by side.
 UNIFIED = "unifie"

@@ -1,7 +1,5 @@
 """Page types: the index of rencontres and the rencontre itself."""
 
-import zoneinfo
-
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -25,7 +23,6 @@ from ..conf import conf
 from ..routing import view
 from .blocks import DescriptionBlock, ReportBlock
 from .choices import (
-    DEFAULT_TIMEZONE,
     DESCRIPTION_LABEL,
     FORMATS_ONLINE,
     FORMATS_WITH_PLACE,
@@ -34,6 +31,7 @@ from .choices import (
     RencontreFormat,
     RencontreStatus,
 )
+from .geography import is_paris_time, zone_label, zone_of
 
 validate_postcode = RegexValidator(
     POSTCODE_RE,
@@ -48,9 +46,20 @@ HISTORY_VIEWS = "rencontres.history.views"
 class RencontreQuerySet(PageQuerySet):
     """Reads shared by the listing, the feeds and the API."""
 
+    def published_q(self):
+        """What visitors and anonymous API consumers may see, as a ``Q`` on pages: live
+        and outside any view restriction (password, login or groups), whoever asks.
+
+        Only ``Page``'s own columns, so it filters pages of any type. Read it through
+        :mod:`rencontres.selectors` (``published_q``, ``published_pages``,
+        ``published_rencontres``): the one definition every public reader uses.
+        Evaluating it reads the view restrictions (one query).
+        """
+        return models.Q(live=True) & ~self.private_q()
+
     def published(self):
-        """Live and public: what visitors and anonymous API consumers may see."""
-        return self.live().public()
+        """Live and public (:meth:`published_q`)."""
+        return self.filter(self.published_q())
 
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now())
@@ -196,7 +205,10 @@ class RencontrePage(RoutablePageMixin, Page):
         _("lien de la rencontre en ligne"),
         max_length=500,
         blank=True,
-        help_text=_("Obligatoire pour une rencontre en ligne ou hybride."),
+        help_text=_(
+            "Pour une rencontre en ligne ou hybride. Laissé vide, la page annonce que le "
+            "lien sera communiqué aux inscrits."
+        ),
     )
 
     registration_mode = models.CharField(
@@ -338,9 +350,9 @@ class RencontrePage(RoutablePageMixin, Page):
 
     @property
     def tzinfo(self):
-        """The time zone in which the rencontre's dates are entered and shown."""
-        name = self.departement.timezone if self.departement_id else DEFAULT_TIMEZONE
-        return zoneinfo.ZoneInfo(name)
+        """The time zone in which the rencontre's dates are entered and shown: its
+        département's (:func:`~rencontres.models.geography.zone_of`)."""
+        return zone_of(self.departement if self.departement_id else None)
 
     @property
     def local_start(self):
@@ -359,18 +371,12 @@ class RencontrePage(RoutablePageMixin, Page):
     @property
     def shows_timezone(self):
         """Whether visitors must be told the zone (anything but Paris time)."""
-        return self.tzinfo.key != DEFAULT_TIMEZONE
+        return not is_paris_time(self.tzinfo)
 
     @property
     def timezone_label(self):
         """« heure locale (Nouvelle-Calédonie, UTC+11:00) », or "" for Paris time."""
-        if not self.shows_timezone or not self.start:
-            return ""
-        offset = self.local_start.strftime("%z")
-        return _("heure locale (%(place)s, UTC%(offset)s)") % {
-            "place": self.departement.name,
-            "offset": f"{offset[:3]}:{offset[3:]}",
-        }
+        return zone_label(self.departement if self.departement_id else None, self.start)
 
     @property
     def is_past(self):
@@ -430,10 +436,6 @@ class RencontrePage(RoutablePageMixin, Page):
         errors = {}
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("La fin de la rencontre doit être postérieure à son début.")
-        if self.format in FORMATS_ONLINE and not self.online_url:
-            errors["online_url"] = _(
-                "Indiquez le lien de connexion d’une rencontre en ligne ou hybride."
-            )
         if self.format in FORMATS_WITH_PLACE:
             if not self.commune:
                 errors["commune"] = _(

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..history import last_version
+from ..history.versions import last_version
 
 register = template.Library()
 

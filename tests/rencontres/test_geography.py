@@ -1,10 +1,13 @@
 """The official list of départements (seeded by a data migration) and local times."""
 
 import datetime as dt
+import json
+import zoneinfo
 
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from icalendar import Calendar
 from wagtail.test.utils import WagtailPageTestCase
 
 from rencontres.models import Departement, Region, RencontrePage
@@ -157,3 +160,47 @@ class LocalTimeTests(WagtailPageTestCase):
         self.assertIn("18:00", text)
         self.assertIn("Nouvelle-Calédonie", text)
         self.assertNotIn("07:00", text)
+
+    def test_every_reader_gives_the_same_zone_as_the_page(self):
+        """The zone and offset the page states are those of its calendar, its JSON-LD,
+        both APIs, the admin form and its history: all come from the département."""
+        page = self.create_in_noumea()
+        label = "heure locale (Nouvelle-Calédonie, UTC+11:00)"
+        noumea = zoneinfo.ZoneInfo("Pacific/Noumea")
+        start = "2030-05-12T18:00:00+11:00"
+
+        def text_of(url):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+        with self.subTest("page"):
+            self.assertIn(label, text_of(page.url))
+        with self.subTest("iCal"):
+            response = self.client.get(f"{page.url}agenda.ics")
+            calendar = Calendar.from_ical(response.content)
+            (event,) = calendar.walk("VEVENT")
+            self.assertEqual(event["DTSTART"].params["TZID"], "Pacific/Noumea")
+            self.assertEqual(event["DTSTART"].dt, dt.datetime(2030, 5, 12, 18, 0, tzinfo=noumea))
+            self.assertEqual(event["DTSTART"].dt.utcoffset(), dt.timedelta(hours=11))
+            self.assertEqual([str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")], [noumea.key])
+        with self.subTest("JSON-LD"):
+            soup = BeautifulSoup(self.client.get(page.url).content, "html.parser")
+            event = json.loads(soup.find("script", type="application/ld+json").string)
+            self.assertEqual(event["startDate"], start)
+        for api in ("/api/v2/rencontres/", "/api/v3/rencontres/"):
+            with self.subTest(api):
+                data = self.client.get(f"{api}{page.pk}/").json()
+                self.assertEqual((data["start"], data["timezone"]), (start, "Pacific/Noumea"))
+        with self.subTest("admin form"):
+            response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+            soup = BeautifulSoup(response.content, "html.parser")
+            start_input = soup.find("input", attrs={"name": "start"})
+            self.assertEqual(start_input["value"], "2030-05-12 18:00")
+        with self.subTest("history"):
+            version = text_of(f"{page.url}changements/1/")
+            self.assertIn(f"dimanche 12 mai 2030 à 18:00, {label}", version)
+            self.assertIn("(UTC+11:00)", version)  # when it was published, Nouméa time
+            changes = self.client.get(f"/api/v2/rencontres/{page.pk}/history/1/").json()
+            start_change = next(c for c in changes["changes"] if c["name"] == "start")
+            self.assertEqual(start_change["after"], f"dimanche 12 mai 2030 à 18:00, {label}")

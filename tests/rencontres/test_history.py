@@ -27,11 +27,12 @@ from wagtail.models import Locale, Page, PageLogEntry, PageViewRestriction
 
 from home.demo import seed
 from home.demo.rencontres import load_rencontres
-from rencontres.history.core import (
+from rencontres.history.fields import history_fields
+from rencontres.history.text import format_published_at
+from rencontres.history.versions import (
     PUBLISH_ACTIONS,
     PageHistory,
     VersionNotFound,
-    history_fields,
     published_versions,
     version_changes,
 )
@@ -804,8 +805,6 @@ def test_history_fields_are_the_public_fields():
 
 def test_publication_time_states_the_zone_outside_paris():
     """A Nouméa rencontre dates its versions in Nouméa time, and says so."""
-    from rencontres.history.core import format_published_at
-
     published = dt.datetime(2026, 11, 25, 20, 36, tzinfo=dt.UTC)
     with translation.override("fr"):
         assert format_published_at(published, zoneinfo.ZoneInfo("Europe/Paris")) == (

@@ -1,121 +1,25 @@
-"""Admin « Comparer » (Wagtail's revisions compare view) made complete for rencontres.
-
-Wagtail's defaults fall short on several fields of our pages:
-
-* dates are shown raw, in UTC (``2023-03-16 13:00:00+00:00``): here in the active
-  language and in the rencontre's local time (« jeudi 16 mars 2023 à 14:00 »);
-* empty numbers and booleans are shown as ``None``/``True``: here empty and Oui/Non;
-* in a StreamField, a new section's items are run together in one paragraph, and a
-  block whose type was removed from the code disappears without a trace. Here each
-  block is titled with its label, list items are a list (each added, removed or
-  changed item marked), and removed block types or struct children are shown as the
-  text they held, with a note.
-
-The registrations (:func:`register`, called from ``wagtail_hooks``) use Wagtail's
-``register_comparison_class`` with a callable, so they apply to the fields of this app's
-models and Wagtail's own page fields (go-live dates, menus) only: other apps keep
-Wagtail's defaults. The département (``ForeignObjectComparison`` → ``42 - Loire``),
-organisers (``InlinePanel`` → names) and choices (labels) are already right by default.
-"""
-
-from __future__ import annotations
+"""A StreamField in the admin comparison, block by block, from the data as stored:
+blocks titled with their labels, list items as a list, each added, removed or changed
+block or item marked, and block types or struct children removed from the code shown
+as the text they held."""
 
 import json
-import zoneinfo
 
 from django.db import models
 from django.db.models.functions import Cast
-from django.utils import formats, timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail import blocks
 from wagtail.admin import compare
-from wagtail.admin.panels import Panel
-from wagtail.fields import StreamField
 
-from ..models.choices import DEFAULT_TIMEZONE
-from .core import format_datetime, known_keys, raw_lines, removed_field_label
-
-APP_LABELS = frozenset({"rencontres", "wagtailcore"})
+from ..lines import raw_lines
 
 
 def _marker(kind):
     """Words for screen readers beside Wagtail's colours: « Ajouté : », « Supprimé : »."""
     text = _("Ajouté :") if kind == "addition" else _("Supprimé :")
     return format_html('<span class="w-sr-only">{} </span>', text)
-
-
-def _text_change(before, after):
-    """A TextDiff of two whole values: the old one deleted, the new one added."""
-    changes = []
-    if before:
-        changes.append(("deletion", before))
-    if after:
-        changes.append(("addition", after))
-    return compare.TextDiff(changes, separator=" ").to_html()
-
-
-# -- scalar fields ---------------------------------------------------------------------
-
-
-class _ObjectsComparison(compare.FieldComparison):
-    """Keeps both objects: formatting may depend on them (e.g. the time zone)."""
-
-    def __init__(self, field, obj_a, obj_b):
-        super().__init__(field, obj_a, obj_b)
-        self.obj_a = obj_a
-        self.obj_b = obj_b
-
-    def display(self, value, obj):
-        return "" if value is None else str(value)
-
-    def htmldiff(self):
-        before = self.display(self.val_a, self.obj_a)
-        after = self.display(self.val_b, self.obj_b)
-        if before == after:
-            return escape(after)
-        return _text_change(before, after)
-
-
-def _tz_of(obj):
-    tz = getattr(obj, "tzinfo", None)
-    if isinstance(tz, zoneinfo.ZoneInfo):
-        return tz
-    return timezone.get_current_timezone()
-
-
-class LocalDateTimeComparison(_ObjectsComparison):
-    """A date and time in the active language, in the object's local time zone."""
-
-    def display(self, value, obj):
-        if value is None:
-            return ""
-        tz = _tz_of(obj)
-        zone = ""
-        if getattr(tz, "key", DEFAULT_TIMEZONE) != DEFAULT_TIMEZONE:
-            zone = tz.key
-        return format_datetime(value, tz, zone)
-
-
-class DateComparison(_ObjectsComparison):
-    def display(self, value, obj):
-        return "" if value is None else formats.date_format(value, "l j F Y")
-
-
-class NumberComparison(_ObjectsComparison):
-    """Numbers in the active language (« 45,76 »), empty rather than ``None``."""
-
-    def display(self, value, obj):
-        return "" if value is None else formats.number_format(value)
-
-
-class BooleanComparison(_ObjectsComparison):
-    def display(self, value, obj):
-        return _("Oui") if value else _("Non")
-
-
-# -- StreamField ------------------------------------------------------------------------
 
 
 class RemovedBlock:
@@ -451,114 +355,3 @@ def _prep(child):
     if isinstance(child.block, RemovedBlock):
         return json.dumps(child.value, sort_keys=True, default=str)
     return json.dumps(child.block.get_prep_value(child.value), sort_keys=True, default=str)
-
-
-# -- fields removed from the model ----------------------------------------------------------
-
-
-class RemovedFieldsComparison:
-    """Fields a revision holds that the model no longer has (removed or renamed since).
-
-    Wagtail's compare view only knows the fields of the panels: without this, what such
-    a field held would vanish from the comparison.
-    """
-
-    is_field = True
-    is_child_relation = False
-
-    def __init__(self, obj_a, obj_b):
-        self.before = self._removed(obj_a)
-        self.after = self._removed(obj_b)
-
-    @staticmethod
-    def _removed(obj):
-        content = getattr(obj, "revision_content", None)
-        if not isinstance(content, dict):
-            return {}
-        known = known_keys(type(obj))
-        return {
-            key: "\n".join(raw_lines(value))
-            for key, value in content.items()
-            if key not in known and raw_lines(value)
-        }
-
-    def field_label(self):
-        return _("Champs supprimés du modèle")
-
-    def has_changed(self):
-        return self.before != self.after
-
-    def htmldiff(self):
-        rows = []
-        for name in sorted(set(self.before) | set(self.after)):
-            before, after = self.before.get(name, ""), self.after.get(name, "")
-            if before == after:
-                continue
-            rows.append((removed_field_label(name), compare.diff_text(before, after).to_html()))
-        return format_html(
-            '<p class="help-block help-warning">{}</p><dl class="comparison__list">{}</dl>',
-            _("Ces champs n’existent plus ; voici ce que les versions comparées contenaient."),
-            format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
-        )
-
-
-class RemovedFieldsPanel(Panel):
-    """An invisible panel that adds :class:`RemovedFieldsComparison` to the compare view.
-
-    Put it in a page's ``edit_handler`` (any tab): it renders nothing in the form.
-    """
-
-    class BoundPanel(Panel.BoundPanel):
-        def is_shown(self):
-            return False
-
-        def render_html(self, parent_context=None):
-            return ""
-
-        def get_comparison(self):
-            return [RemovedFieldsComparison]
-
-
-# -- registration -------------------------------------------------------------------------
-
-
-def _scoped(ours, default=None):
-    """A registry entry giving ``ours`` for this app's (and Page's) fields, else ``default``."""
-
-    def choose(field):
-        if field.model._meta.app_label in APP_LABELS:
-            return ours
-        return default
-
-    return choose
-
-
-def register():
-    """Register the comparison classes (called once, from ``wagtail_hooks``)."""
-    registry = compare.comparison_class_registry
-    for field_class, ours in (
-        (models.DateTimeField, LocalDateTimeComparison),
-        (models.DateField, DateComparison),
-        (models.DecimalField, NumberComparison),
-        (models.IntegerField, NumberComparison),
-        (models.FloatField, NumberComparison),
-        (models.BooleanField, BooleanComparison),
-        (StreamField, StreamComparison),
-    ):
-        default = registry.values_by_class.get(field_class)
-        if getattr(default, "rencontres_scoped", False):
-            continue  # already registered (module imported twice)
-        chooser = _scoped(ours, default)
-        chooser.rencontres_scoped = True
-        compare.register_comparison_class(field_class, comparison_class=chooser)
-
-
-__all__ = [
-    "BooleanComparison",
-    "LocalDateTimeComparison",
-    "NumberComparison",
-    "RemovedFieldsComparison",
-    "RemovedFieldsPanel",
-    "StreamComparison",
-    "register",
-]
