@@ -44,10 +44,10 @@ $(STAMP): pyproject.toml requirements.lock
 lock: ## Re-pin requirements.lock to the newest versions pyproject.toml allows
 	scripts/lock
 
-messages: $(STAMP) ## Compile the .po catalogues into .mo (installs gettext if missing)
+messages: $(STAMP) ## Compile both catalogues' .po files into .mo (installs gettext if missing)
 	scripts/compilemessages
 
-makemessages: $(STAMP) ## Regenerate locale/{fr,en}/LC_MESSAGES/django.po from the code
+makemessages: $(STAMP) ## Regenerate the plugin's (rencontres/locale/) and the demo's (locale/) catalogues
 	scripts/makemessages
 
 check-messages: $(STAMP) ## Fail when the catalogues are out of date with the code
@@ -88,4 +88,4 @@ bench-http: $(STAMP) messages ## The project against a vanilla Wagtail peer over
 clean: ## Delete caches, compiled catalogues and test media (keeps .venv and db.sqlite3)
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf
 	rm -rf .pytest_cache .ruff_cache .test-media build *.egg-info
-	find locale -name '*.mo' -delete 2>/dev/null || true
+	find locale rencontres/locale -name '*.mo' -delete 2>/dev/null || true

@@ -10,6 +10,11 @@ from functools import cache
 
 from django.utils.module_loading import import_string
 
+#: Modules serving the page routes (named here so the models import none of them).
+PUBLIC_VIEWS = "rencontres.public.views"
+OPENDATA_VIEWS = "rencontres.public.opendata"
+HISTORY_VIEWS = "rencontres.history.views"
+
 
 @cache
 def view(dotted_path):

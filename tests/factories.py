@@ -7,12 +7,22 @@ rencontres, organisations and their media with realistic French content.
 
 import datetime as dt
 import zoneinfo
+from io import StringIO
 
 import factory
 import wagtail_factories
+from django.core.management import call_command
 from django.utils import timezone
 from dsfr.models import DsfrConfig
-from wagtail.models import Collection, Locale, Page, PageLogEntry, Revision, Site
+from wagtail.models import (
+    Collection,
+    Locale,
+    Page,
+    PageLogEntry,
+    PageViewRestriction,
+    Revision,
+    Site,
+)
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
 from rencontres.models import (
@@ -188,6 +198,13 @@ def build_footer_pages(home):
     return pages
 
 
+def load_demo():
+    """Run ``manage.py load_demo`` as ``make run`` does; returns what it printed."""
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
 # Rencontres: the admin's page form.
 
 
@@ -274,6 +291,41 @@ class ImageFactory(wagtail_factories.ImageFactory):
 class DocumentFactory(wagtail_factories.DocumentFactory):
     title = factory.Sequence(lambda n: f"Programme de la rencontre n°{n}")
     collection = factory.LazyFunction(lambda: Collection.get_first_root_node())
+
+
+# Publishing, as an editor does.
+
+
+def publish(page, user=None, **changes):
+    """Publish ``page`` as it stands, with ``changes`` set on it first, as a new revision
+    by ``user`` (a log entry, ``last_published_at``…); returns the page as now stored.
+
+    ``organisers=[organisation, …]`` replaces the organisers of a rencontre, in order.
+    """
+    organisers = changes.pop("organisers", None)
+    for name, value in changes.items():
+        setattr(page, name, value)
+    if organisers is not None:
+        page.organisers = [
+            RencontreOrganisation(organisation=organisation, sort_order=position)
+            for position, organisation in enumerate(organisers)
+        ]
+    page.save_revision(user=user).publish(user=user)
+    page.refresh_from_db()
+    return page
+
+
+def publish_translation(page, locale, user=None, **values):
+    """Copy ``page`` into ``locale`` (its parent translated first), set ``values`` on the
+    copy and publish it; returns the copy."""
+    return publish(page.copy_for_translation(locale).specific, user=user, **values)
+
+
+def make_private(page):
+    """Put ``page`` behind a password: the public site, feeds and API must not show it."""
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
 
 
 def publish_in_bulk(page, contents):

@@ -22,17 +22,14 @@ on a file read by :mod:`.files`; both return an :class:`ImportReport`.
 """
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from ..conf import conf
-from ..dates import format_day, format_time
-from ..exports import stream_to_text
 from ..models import Departement, ImportRecord, RencontrePage
 from ..models.choices import RencontreFormat
 from .decidim import (
@@ -40,11 +37,13 @@ from .decidim import (
     Meeting,
     MeetingMapper,
     RowError,
-    _text,
-    _translated,
+    clean_text,
     source_hash,
+    translated,
 )
+from .report import Change, Conflict, ImportReport, Inference
 from .translations import ensure_translated_ancestors, get_locale, translate_page, translation_of
+from .validation import conflict_values, diff_fields, validate_page, validation_reasons
 from .writer import (
     STREAM_FIELDS,
     BulkPageCreator,
@@ -55,274 +54,6 @@ from .writer import (
 )
 
 BATCH_SIZE = 250
-
-
-@dataclass
-class Change:
-    """A created or updated rencontre (``fields``: what changed, ``draft``: saved as a
-    draft because the page had unpublished changes)."""
-
-    line: int
-    decidim_id: str
-    title: str
-    fields: list = field(default_factory=list)
-    draft: bool = False
-
-
-@dataclass
-class FieldConflict:
-    """One conflicting field: its value here (kept) and in Decidim, as readable text."""
-
-    field: str
-    label: str
-    here: str
-    decidim: str
-
-
-@dataclass
-class Conflict:
-    """Fields changed both in Decidim and here since the last import: kept as edited here.
-    ``fields`` are their names, ``values`` their :class:`FieldConflict`."""
-
-    line: int
-    decidim_id: str
-    title: str
-    language: str
-    fields: list
-    values: list = field(default_factory=list)
-
-
-@dataclass
-class Inference:
-    """The format given to a meeting whose export has no meeting type, and why."""
-
-    line: int
-    decidim_id: str
-    title: str
-    format: str
-    label: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    """What an import did, or would do (``dry_run``): the preview and the final report.
-
-    Every row of the file is in exactly one of ``created``, ``updated``, ``unchanged``
-    (:class:`Change`) and ``skipped`` (:class:`.decidim.RowError`: line and reasons);
-    ``conflicts`` and ``inferred`` add detail to some of them."""
-
-    dry_run: bool = False
-    file: str = ""
-    total: int = 0
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    conflicts: list = field(default_factory=list)
-    inferred: list = field(default_factory=list)
-    translated: int = 0
-    translation_errors: list = field(default_factory=list)
-
-    def mark(self):
-        """Where the report stands, to forget what a rolled-back page added to it."""
-        lists = (self.updated, self.conflicts, self.unchanged, self.inferred)
-        return tuple(len(items) for items in lists), self.translated
-
-    def reset(self, mark):
-        lengths, self.translated = mark
-        lists = (self.updated, self.conflicts, self.unchanged, self.inferred)
-        for items, length in zip(lists, lengths, strict=True):
-            del items[length:]
-
-    @property
-    def counts(self):
-        return {
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "skipped": len(self.skipped),
-            "conflicts": len(self.conflicts),
-            "inferred": len(self.inferred),
-        }
-
-    def as_dict(self):
-        """The report as JSON data (to keep it, or hand it to a template or a script)."""
-        data = asdict(self)
-        data["counts"] = self.counts
-        for change in data["updated"]:
-            change["labels"] = [field_label(name) for name in change["fields"]]
-        for conflict in data["conflicts"]:
-            conflict["labels"] = [field_label(name) for name in conflict["fields"]]
-        return data
-
-    def rows(self):
-        """The report as table rows, one per event, header first (for a CSV download):
-        line, Decidim id, title, what happened, detail, field, value here, in Decidim."""
-        rows = [
-            [_("ligne"), _("id Decidim"), _("titre"), _("résultat"), _("détail"),
-             _("champ"), _("valeur ici"), _("valeur Decidim")]
-        ]  # fmt: skip
-        would = self.dry_run
-        events = []
-        for change in self.created:
-            events.append((change, _("serait créée") if would else _("créée"), ""))
-        for change in self.updated:
-            detail = ", ".join(field_label(name) for name in change.fields)
-            if change.draft:
-                detail += " " + _("(en brouillon)")
-            events.append((change, _("serait mise à jour") if would else _("mise à jour"), detail))
-        for change in self.unchanged:
-            events.append((change, _("inchangée"), ""))
-        for error in self.skipped:
-            reasons = " ; ".join(str(reason) for reason in error.reasons)
-            events.append((error, _("serait ignorée") if would else _("ignorée"), reasons))
-        for error in self.translation_errors:
-            reasons = " ; ".join(str(reason) for reason in error.reasons)
-            events.append((error, _("traduction non enregistrée"), reasons))
-        for inference in self.inferred:
-            detail = f"{inference.label} : {inference.reason}"
-            events.append((inference, _("format déduit"), detail))
-        for item, outcome, detail in sorted(events, key=lambda event: event[0].line):
-            rows.append(
-                [item.line, item.decidim_id, getattr(item, "title", ""), outcome, detail,
-                 "", "", ""]
-            )  # fmt: skip
-        for conflict in sorted(self.conflicts, key=lambda conflict: conflict.line):
-            for value in conflict.values:
-                rows.append(
-                    [conflict.line, conflict.decidim_id, conflict.title, _("conflit"),
-                     _("valeur d’ici conservée"), value.label, value.here, value.decidim]
-                )  # fmt: skip
-        return rows
-
-
-def field_label(name):
-    """The French label of a page field, "titre (en)" for ``title (en)``."""
-    base, _sep, language = name.partition(" (")
-    try:
-        label = str(RencontrePage._meta.get_field(base).verbose_name)
-    except FieldDoesNotExist:
-        return name
-    return f"{label} ({language}" if language else label
-
-
-def _block_error_messages(error, prefix=""):
-    """Flat, readable messages of a (StreamField) ValidationError."""
-    messages = []
-    block_errors = getattr(error, "block_errors", None)
-    if block_errors:
-        for key, child in block_errors.items():
-            label = f"{prefix}{key + 1 if isinstance(key, int) else key} › "
-            messages.extend(_block_error_messages(child, label))
-        for child in getattr(error, "non_block_errors", []) or []:
-            messages.extend(_block_error_messages(child, prefix))
-        return messages
-    if hasattr(error, "error_list") or hasattr(error, "error_dict"):
-        return [f"{prefix}{message}" for message in error.messages]
-    return [f"{prefix}{error}"]
-
-
-def validation_reasons(error):
-    if hasattr(error, "error_dict"):
-        reasons = []
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                for message in _block_error_messages(item):
-                    if name == NON_FIELD_ERRORS:
-                        reasons.append(message)
-                    else:
-                        reasons.append(f"{field_label(name)} : {message}")
-        return reasons
-    return _block_error_messages(error)
-
-
-def validate_page(page, *, check_slug=False):
-    """What the admin would refuse: field validators, the page's ``clean()`` and its
-    StreamField blocks. Foreign keys come from the database already (no per-page
-    query); the slug is unique by construction unless ``check_slug``."""
-    exclude = [f.name for f in page._meta.concrete_fields if f.is_relation] + [
-        "path",
-        "depth",
-        "numchild",
-        "url_path",
-        "translation_key",
-    ]
-    try:
-        page.clean_fields(exclude=exclude)
-        if not check_slug:
-            # Slugs come from SlugAllocator, which knows every sibling.
-            page._check_slug_is_unique = lambda: None
-        try:
-            page.clean()
-        finally:
-            page.__dict__.pop("_check_slug_is_unique", None)
-        errors = {}
-        for name in ("description", "report"):
-            value = getattr(page, name)
-            try:
-                value.stream_block.clean(value)
-            except ValidationError as error:
-                errors[name] = [error]
-        if errors:
-            raise ValidationError(errors)
-    except ValidationError as error:
-        return validation_reasons(error)
-    return []
-
-
-def diff_fields(current, new, imported, written):
-    """(fields to update, conflicting fields) of a page given the values' fingerprints:
-    ``current`` here, ``new`` from Decidim, ``imported`` and ``written`` at the last
-    import. Also records in ``written`` the fields already equal to Decidim's."""
-    changes, conflicts = [], []
-    for name, new_value in new.items():
-        current_value = current[name]
-        if current_value == new_value:
-            written[name] = current_value
-            continue
-        if name in imported and imported[name] == new_value:
-            continue  # unchanged in Decidim; the page differs because of an editor
-        if name in written and written[name] == current_value:
-            changes.append(name)
-        else:
-            conflicts.append(name)
-    return changes, conflicts
-
-
-def display_value(page, name, value):
-    """A field's value as staff read it (a choice's label, a date in the rencontre's
-    local time, a description as text); "" when empty. ``page`` gives the time zone."""
-    if value is None or value == "" or value == []:
-        return ""
-    if name in STREAM_FIELDS:
-        if not hasattr(value, "raw_data"):
-            value = RencontrePage._meta.get_field(name).to_python(value)
-        return stream_to_text(value)
-    if name in ("start", "end", "registration_deadline"):
-        local = timezone.localtime(value, page.tzinfo)
-        return f"{format_day(local)}, {format_time(local)}"
-    try:
-        model_field = RencontrePage._meta.get_field(name)
-    except FieldDoesNotExist:
-        return str(value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return str(value)
-
-
-def conflict_values(page, new_values, names):
-    """The :class:`FieldConflict` of ``names``: the value on ``page`` (here) and in
-    ``new_values`` (from Decidim)."""
-    return [
-        FieldConflict(
-            name,
-            field_label(name),
-            display_value(page, name, getattr(page, name)),
-            display_value(page, name, new_values[name]),
-        )
-        for name in names
-    ]
 
 
 class _Rollback(Exception):  # noqa: N818 - internal control flow
@@ -363,7 +94,7 @@ class DecidimImporter:
     def run(self, rows):
         report = self.report
         report.total = len(rows)
-        ids = {_text(row.data.get("id")) for row in rows} - {""}
+        ids = {clean_text(row.data.get("id")) for row in rows} - {""}
         records = self._records(ids)
         orphans = dict(
             RencontrePage.objects.filter(
@@ -394,7 +125,7 @@ class DecidimImporter:
     # -- one row ---------------------------------------------------------------------
 
     def _row(self, row, records, orphans, seen):
-        decidim_id = _text(row.data.get("id"))
+        decidim_id = clean_text(row.data.get("id"))
         if decidim_id and decidim_id in seen:
             reason = _("identifiant Decidim en double (déjà ligne %(line)s)") % {
                 "line": seen[decidim_id]
@@ -407,7 +138,7 @@ class DecidimImporter:
             if record.page_id is None:
                 self._skip(RowError(row.line, decidim_id, [self._deleted_reason()]))
             else:
-                title = _translated(row.data, "title", self.source_language)
+                title = translated(row.data, "title", self.source_language)
                 self.report.unchanged.append(Change(row.line, decidim_id, title))
             return
         meeting = self.mapper.map(row)

@@ -1,15 +1,10 @@
+from .choices import RegistrationMode, RencontreFormat, RencontreStatus
 from .geography import Departement, Region
 from .imports import ImportRecord
+from .index import RencontreIndexPage
 from .organisations import Organisation
-from .pages import (
-    RegistrationMode,
-    RencontreFormat,
-    RencontreIndexPage,
-    RencontreOrganisation,
-    RencontrePage,
-    RencontreQuerySet,
-    RencontreStatus,
-)
+from .pages import RencontreOrganisation, RencontrePage
+from .querysets import RencontreQuerySet
 
 __all__ = [
     "Departement",

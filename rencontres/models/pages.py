@@ -1,6 +1,5 @@
-"""Page types: the index of rencontres and the rencontre itself."""
+"""The rencontre page type (its index is in :mod:`.index`)."""
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -14,13 +13,12 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from ..conf import conf
-from ..routing import view
+from ..routing import HISTORY_VIEWS, PUBLIC_VIEWS, view
 from .blocks import DescriptionBlock, ReportBlock
 from .choices import (
     DESCRIPTION_LABEL,
@@ -32,107 +30,12 @@ from .choices import (
     RencontreStatus,
 )
 from .geography import is_paris_time, zone_label, zone_of
+from .querysets import RencontreManager
 
 validate_postcode = RegexValidator(
     POSTCODE_RE,
     _("Saisissez un code postal français valide, à cinq chiffres (par exemple 42000)."),
 )
-
-PUBLIC_VIEWS = "rencontres.public.views"
-OPENDATA_VIEWS = "rencontres.public.opendata"
-HISTORY_VIEWS = "rencontres.history.views"
-
-
-class RencontreQuerySet(PageQuerySet):
-    """Reads shared by the listing, the feeds and the API."""
-
-    def published_q(self):
-        """What visitors and anonymous API consumers may see, as a ``Q`` on pages: live
-        and outside any view restriction (password, login or groups), whoever asks.
-
-        Only ``Page``'s own columns, so it filters pages of any type. Read it through
-        :mod:`rencontres.selectors` (``published_q``, ``published_pages``,
-        ``published_rencontres``): the one definition every public reader uses.
-        Evaluating it reads the view restrictions (one query).
-        """
-        return models.Q(live=True) & ~self.private_q()
-
-    def published(self):
-        """Live and public (:meth:`published_q`)."""
-        return self.filter(self.published_q())
-
-    def upcoming(self, now=None):
-        return self.filter(end__gte=now or timezone.now())
-
-    def past(self, now=None):
-        return self.filter(end__lt=now or timezone.now())
-
-
-RencontreManager = PageManager.from_queryset(RencontreQuerySet)
-
-
-class RencontreIndexPage(RoutablePageMixin, Page):
-    """« Les rencontres locales »: the listing of every rencontre."""
-
-    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
-
-    # RENCONTRES_INDEX_PARENT_PAGE_TYPES (any page by default).
-    subpage_types = ["rencontres.RencontrePage"]
-
-    @classmethod
-    def allowed_parent_page_models(cls):
-        labels = conf.INDEX_PARENT_PAGE_TYPES
-        if labels is None:
-            return super().allowed_parent_page_models()
-        return [apps.get_model(label) for label in labels]
-
-    override_translatable_fields = [
-        TranslatableField("title"),
-        TranslatableField("introduction"),
-        TranslatableField("slug"),
-        TranslatableField("seo_title"),
-        TranslatableField("search_description"),
-    ]
-
-    template = "rencontres/rencontre_index_page.html"
-
-    class Meta:
-        verbose_name = _("index des rencontres")
-        verbose_name_plural = _("index des rencontres")
-
-    # -- open data (rencontres.public.opendata) -------------------------------------------
-    # Served as …/donnees.csv and …/donnees.json too (rencontres.public.opendata.opendata_pattern):
-    # Wagtail paths have no dots.
-
-    @path("donnees/csv/", name="opendata_csv")
-    def opendata_csv_route(self, request):
-        return view(f"{OPENDATA_VIEWS}.csv_view")(request, self)
-
-    @path("donnees/json/", name="opendata_json")
-    def opendata_json_route(self, request):
-        return view(f"{OPENDATA_VIEWS}.json_view")(request, self)
-
-    # -- public views (rencontres.public.views) ----------------------------------------
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(view(f"{PUBLIC_VIEWS}.listing_context")(self, request))
-        return context
-
-    # Served as …/agenda.ics too (rencontres.urls): Wagtail paths have no dots.
-    @path("agenda/", name="calendar")
-    def calendar_route(self, request):
-        return view(f"{PUBLIC_VIEWS}.listing_calendar")(self, request)
-
-    @path("flux/", name="feed")
-    def feed_route(self, request):
-        return view(f"{PUBLIC_VIEWS}.listing_feed")(self, request)
-
-    @path("flux/atom/", name="atom_feed")
-    def atom_feed_route(self, request):
-        return view(f"{PUBLIC_VIEWS}.listing_feed")(self, request, atom=True)
 
 
 class RencontrePage(RoutablePageMixin, Page):

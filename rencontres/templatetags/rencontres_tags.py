@@ -57,6 +57,15 @@ def page_query(context, number):
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag
+def breadcrumb_pages(page):
+    """The live pages above ``page`` that its breadcrumb links to, from its site's root
+    page (depth 2 in Wagtail's tree) down; none for a site's root itself."""
+    if not isinstance(page, Page) or not page.pk or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gte=2).live())
+
+
 @register.simple_tag(takes_context=True)
 def include_optional(context, template_name):
     """Render ``template_name`` with the current context, or nothing if it does not exist.

@@ -138,6 +138,8 @@ LANGUAGES = [
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The demo's catalogue (home/, site/, templates/); the plugin's, rencontres/locale/, is an
+# app catalogue Django finds by itself. This one wins where both translate a string.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"

@@ -1,12 +1,10 @@
-"""Data and calls shared by the API tests."""
-
-import datetime as dt
+"""Data and calls shared by the API tests (and, for them, the suite's clock and
+publishing helpers: :mod:`tests.clock`, :mod:`tests.factories`)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from wagtail.models import PageViewRestriction
 
+from tests.clock import in_days
 from tests.factories import (
     DocumentFactory,
     ImageFactory,
@@ -14,22 +12,27 @@ from tests.factories import (
     RencontrePageFactory,
     build_site,
     departement,
+    make_private,
+    publish,
 )
+
+__all__ = [
+    "V2",
+    "V3",
+    "count_queries",
+    "description",
+    "full_rencontre",
+    "in_days",
+    "make_private",
+    "organisations",
+    "publish",
+    "site",
+]
 
 V2 = "/api/v2/rencontres/"
 V3 = "/api/v3/rencontres/"
-
-
-def publish(page):
-    """Publish the page's current state as a revision (log entry, last_published_at)."""
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-def in_days(days, hour=14):
-    value = timezone.localtime() + dt.timedelta(days=days)
-    return value.replace(hour=hour, minute=0, second=0, microsecond=0)
+# The page tree every test needs: ``(home, index)``.
+site = build_site
 
 
 def description(image, document):
@@ -93,16 +96,6 @@ def full_rencontre(
 
 def organisations(count=2):
     return [OrganisationFactory(name=f"Association n°{i}") for i in range(count)]
-
-
-def make_private(page):
-    PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
-
-
-def site():
-    return build_site()
 
 
 def count_queries(func):

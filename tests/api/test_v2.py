@@ -226,8 +226,17 @@ class RencontreFieldsTests(TestCase):
 
     def test_images_and_documents_endpoints(self):
         image_id = self.get_item(self.page)["image"]["id"]
-        self.assertEqual(self.client.get(f"/api/v2/images/{image_id}/").status_code, 200)
-        self.assertEqual(self.client.get("/api/v2/documents/").status_code, 200)
+        response = self.client.get(f"/api/v2/images/{image_id}/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["id"], self.page.image.pk)
+        self.assertEqual(response.json()["title"], self.page.image.title)
+        response = self.client.get("/api/v2/documents/")
+        self.assertEqual(response.status_code, 200)
+        document = next(
+            b.value["document"] for b in self.page.description if b.block_type == "document"
+        )
+        titles = {item["id"]: item["title"] for item in response.json()["items"]}
+        self.assertEqual(titles[document.pk], document.title)
 
 
 class FilterTests(TestCase):

@@ -8,17 +8,10 @@ import pytest
 from playwright.sync_api import expect
 from wagtail.models import Locale
 
-from tests.factories import build_site
+from tests.factories import build_site, publish_translation
 from tests.rencontres.public import image, in_days, organisation, rencontre
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def translate(page, locale):
-    """The English copy of a published page, published (its parent translated first)."""
-    copy = page.copy_for_translation(locale)
-    copy.save_revision().publish()
-    return copy.specific
 
 
 @pytest.fixture
@@ -59,9 +52,9 @@ def bilingual_site():
             start=in_days(10 + n, 10),
         )
     english = Locale.objects.get_or_create(language_code="en")[0]
-    translate(home, english)
-    translate(index, english)
-    translate(gier, english)
+    publish_translation(home, english)
+    publish_translation(index, english)
+    publish_translation(gier, english)
     return gier
 
 

@@ -6,8 +6,7 @@ from dsfr.models import DsfrConfig
 from wagtail.test.utils import WagtailTestUtils
 
 from tests.factories import DsfrConfigFactory, build_site
-
-from .helpers import form_data, soup, text
+from tests.html import form_data, soup, text
 
 
 class AdminLoginTests(TestCase):

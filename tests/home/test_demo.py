@@ -1,22 +1,13 @@
 """The demo loader (`manage.py load_demo`): what `make run` shows, loaded once only."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.test import TestCase
 from dsfr.models import DsfrConfig
 from wagtail.models import Locale, Page, Revision, Site
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
-
-from .helpers import soup, text
-
-
-def load_demo():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+from tests.factories import load_demo
+from tests.html import soup, text
 
 
 def counts():

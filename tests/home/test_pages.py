@@ -21,19 +21,9 @@ from tests.factories import (
     DsfrConfigFactory,
     build_footer_pages,
     build_site,
+    publish_translation,
 )
-
-from .helpers import soup, text
-
-
-def publish_translation(page, locale, **values):
-    """Translate ``page`` into ``locale`` with ``values`` and publish it."""
-    translation = page.copy_for_translation(locale)
-    for name, value in values.items():
-        setattr(translation, name, value)
-    translation.save_revision().publish()
-    translation.refresh_from_db()
-    return translation
+from tests.html import soup, text
 
 
 class SiteTestCase(TestCase):

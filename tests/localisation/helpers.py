@@ -1,6 +1,5 @@
 """Helpers of the localisation tests: translate through wagtail-localize's own models."""
 
-from bs4 import BeautifulSoup
 from django.test import TestCase
 from wagtail.models import DraftStateMixin, Locale
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
@@ -30,14 +29,6 @@ def english_text(text):
 
 def english():
     return Locale.objects.get_or_create(language_code="en")[0]
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    return " ".join(element.get_text(" ").split())
 
 
 def translate_segments(source, locale, translate=english_text):

@@ -1,8 +1,5 @@
 """The demo's English content, made through wagtail-localize (``manage.py load_demo``)."""
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
@@ -11,14 +8,8 @@ from home.demo import seed
 from home.demo.translations import TRANSLATED
 from home.models import HomePage
 from rencontres.models import Organisation, RencontreIndexPage, RencontrePage
-
-from .helpers import soup, text
-
-
-def load_demo():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+from tests.factories import load_demo
+from tests.html import soup, text
 
 
 def counts():

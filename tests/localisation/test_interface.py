@@ -2,8 +2,9 @@
 
 from rencontres.models import RencontrePage
 from tests.factories import RencontrePageFactory, local_datetime
+from tests.html import soup, text
 
-from .helpers import LocalisedTestCase, soup, text, translate
+from .helpers import LocalisedTestCase, translate
 
 
 class EnglishInterfaceTests(LocalisedTestCase):

@@ -17,8 +17,9 @@ from wagtail.models import Locale
 
 from rencontres.models import RencontrePage
 from tests.factories import RencontrePageFactory
+from tests.html import soup, text
 
-from .helpers import LocalisedTestCase, soup, text, translate
+from .helpers import LocalisedTestCase, translate
 
 # Imports the settings module afresh for each environment, as a new process would, and
 # prints what the tests look at. Lazy names are shown as their msgid.

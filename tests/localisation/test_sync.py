@@ -11,11 +11,13 @@ from tests.factories import (
     RencontrePageFactory,
     departement,
     local_datetime,
+    publish,
     rencontre_form_data,
     superuser,
 )
+from tests.html import soup, text
 
-from .helpers import LocalisedTestCase, soup, text, translate
+from .helpers import LocalisedTestCase, translate
 
 
 class AdminPublicationTests(LocalisedTestCase):
@@ -46,11 +48,6 @@ class AdminPublicationTests(LocalisedTestCase):
         self.assertEqual(english.start, RencontrePage.objects.get(pk=french.pk).start)
         response = self.client.get(english.url)
         self.assertIn("This meeting is cancelled.", text(soup(response).find("main")))
-
-
-def publish(page, user=None):
-    page.save_revision(user=user).publish(user=user)
-    return type(page).objects.get(pk=page.pk)
 
 
 class SynchronisedFieldsTests(LocalisedTestCase):

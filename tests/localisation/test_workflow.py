@@ -9,8 +9,9 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 
 from rencontres.models import Organisation, RencontrePage
 from tests.factories import OrganisationFactory, RencontrePageFactory, local_datetime, superuser
+from tests.html import soup, text
 
-from .helpers import LocalisedTestCase, english, soup, text
+from .helpers import LocalisedTestCase, english
 
 FRENCH_TO_ENGLISH = {
     "Atelier territorial Vallée du Gier": "Vallée du Gier territorial workshop",

@@ -1,34 +1,47 @@
-"""Helpers of the public-site tests: published rencontres, media, and what a visitor sees."""
+"""Helpers of the public-site tests: published rencontres, media, and what a visitor sees.
+
+The suite's shared helpers are imported from here too, for the public-site tests: HTML
+(:mod:`tests.html`), the clock (:mod:`tests.clock`), publishing (:mod:`tests.factories`).
+"""
 
 import datetime as dt
-import re
 
-import wagtail_factories
-from bs4 import BeautifulSoup
-from django.utils import timezone
-from wagtail.models import Collection, PageViewRestriction
-
+from tests.clock import in_days, in_minutes
 from tests.factories import (
-    PARIS,
+    DocumentFactory,
+    ImageFactory,
     OrganisationFactory,
     RencontrePageFactory,
     build_site,
     departement,
+    local_datetime,
+    make_private,
+    publish,
 )
+from tests.html import inline_text, soup, text
 
+__all__ = [
+    "card_titles",
+    "count_text",
+    "document",
+    "gier_rencontre",
+    "image",
+    "in_days",
+    "in_minutes",
+    "inline_text",
+    "make_private",
+    "online_rencontre",
+    "organisation",
+    "publish",
+    "rencontre",
+    "rich_rencontre",
+    "site",
+    "soup",
+    "text",
+]
 
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    """The visible text of an element, whitespace collapsed."""
-    return " ".join(element.get_text(" ").split())
-
-
-def inline_text(element):
-    """The text as a browser runs it together (no space added between inline elements)."""
-    return " ".join(element.get_text().split())
+# The page tree every test needs: ``(home, index)``.
+site = build_site
 
 
 def card_titles(response):
@@ -38,25 +51,6 @@ def card_titles(response):
 
 def count_text(response):
     return text(soup(response).find(id="rencontres-total"))
-
-
-def in_minutes(minutes):
-    return timezone.now() + dt.timedelta(minutes=minutes)
-
-
-def in_days(days, hour=None, tz=PARIS):
-    """``days`` from now; at ``hour`` o'clock in ``tz`` (Paris time) if given."""
-    value = timezone.localtime(timezone.now() + dt.timedelta(days=days), tz)
-    if hour is not None:
-        value = value.replace(hour=hour, minute=0, second=0, microsecond=0)
-    return value
-
-
-def publish(page):
-    """Publish the page's current state as a revision (log entry, first_published_at)."""
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
 
 
 def rencontre(index, *, departement_code="42", organisers=(), revision=True, **fields):
@@ -72,6 +66,25 @@ def rencontre(index, *, departement_code="42", organisers=(), revision=True, **f
     return publish(page) if revision else page
 
 
+def gier_rencontre(index, **fields):
+    """The seed's « Atelier territorial Vallée du Gier », published: Salle Jean Jaurès,
+    3 rue Jean Jaurès, 42800 Rive-de-Gier (Loire), on Tuesday 12 March 2030 from 14:00 to
+    17:00 Paris time. Override any field (``start`` alone: it lasts three hours)."""
+    fields = {
+        "title": "Atelier territorial Vallée du Gier",
+        "venue": "Salle Jean Jaurès",
+        "address": "3 rue Jean Jaurès",
+        "postcode": "42800",
+        "commune": "Rive-de-Gier",
+        "latitude": "45.528000",
+        "longitude": "4.618000",
+        **fields,
+    }
+    fields.setdefault("start", local_datetime(2030, 3, 12, 14, 0))
+    fields.setdefault("end", fields["start"] + dt.timedelta(hours=3))
+    return rencontre(index, **fields)
+
+
 def online_rencontre(index, *, online_url="https://visio.example.org/etape", **fields):
     """A published online rencontre « Point d’étape en ligne »: no place at all."""
     fields.setdefault("title", "Point d’étape en ligne")
@@ -81,13 +94,11 @@ def online_rencontre(index, *, online_url="https://visio.example.org/etape", **f
 
 
 def image(title="Atelier"):
-    return wagtail_factories.ImageFactory(title=title, collection=Collection.get_first_root_node())
+    return ImageFactory(title=title)
 
 
 def document(title="Programme de la rencontre"):
-    return wagtail_factories.DocumentFactory(
-        title=title, collection=Collection.get_first_root_node()
-    )
+    return DocumentFactory(title=title)
 
 
 def rich_rencontre(index, n, *, organisations, **fields):
@@ -109,20 +120,5 @@ def rich_rencontre(index, n, *, organisations, **fields):
     )
 
 
-def make_private(page):
-    PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
-
-
-def site():
-    """``(home, index)``: see :func:`tests.factories.build_site`."""
-    return build_site()
-
-
 def organisation(name, **fields):
     return OrganisationFactory(name=name, **fields)
-
-
-def normalise_space(value):
-    return re.sub(r"\s+", " ", value).strip()

@@ -1,12 +1,12 @@
 """Every block of the description and the report: icon, template, preview value and
 description, and a preview the block picker can show."""
 
-from bs4 import BeautifulSoup
 from django.test import TestCase
 from django.urls import reverse
 
 from rencontres.models import RencontrePage
 from tests.factories import superuser
+from tests.html import soup, text
 
 STREAM_FIELDS = ("description", "report")
 
@@ -83,8 +83,7 @@ class BlockTests(TestCase):
                         reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix}
                     )
                     self.assertEqual(response.status_code, 200)
-                    soup = BeautifulSoup(response.content, "html.parser")
-                    main = " ".join(soup.find("main").get_text(" ").split())
+                    main = text(soup(response).find("main"))
                     self.assertIn(PREVIEW_TEXT[name], main)
 
     def test_section_template_lists_the_items(self):
@@ -98,9 +97,9 @@ class BlockTests(TestCase):
                 }
             )
         )
-        soup = BeautifulSoup(html, "html.parser")
-        self.assertEqual(soup.find("h2").get_text(strip=True), "Pourquoi ?")
+        section = soup(html)
+        self.assertEqual(text(section.find("h2")), "Pourquoi ?")
         self.assertEqual(
-            [li.get_text(strip=True) for li in soup.find_all("li")],
+            [text(li) for li in section.find_all("li")],
             ["Partager un diagnostic", "Collecter des avis"],
         )

@@ -10,7 +10,6 @@ import json
 import zoneinfo
 
 import wagtail_factories
-from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
@@ -25,17 +24,14 @@ from tests.factories import (
     local_datetime,
     sections,
 )
+from tests.html import soup, text
 
 DESCRIPTION = "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
 
 
-def text(node):
-    return " ".join(node.get_text(" ").split())
-
-
 def rows(response):
     """``{label: <td> of the changes}`` of the compare table."""
-    html = BeautifulSoup(response.content, "html.parser")
+    html = soup(response)
     table = html.select_one("table.listing")
     result = {}
     for row in table.select("tbody > tr"):

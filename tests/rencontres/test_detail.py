@@ -9,6 +9,7 @@ from tests.factories import local_datetime, sections
 
 from .public import (
     document,
+    gier_rencontre,
     image,
     in_days,
     inline_text,
@@ -27,17 +28,8 @@ class DetailTests(TestCase):
         cls.home, cls.index = site()
         cls.kaleido = organisation("Kaléido’Scop", url="https://kaleidoscop.example.org/")
         cls.centre = organisation("Centre social Les Trois Quartiers", url="")
-        cls.gier = rencontre(
+        cls.gier = gier_rencontre(
             cls.index,
-            title="Atelier territorial Vallée du Gier",
-            start=local_datetime(2030, 3, 12, 14, 0),
-            end=local_datetime(2030, 3, 12, 17, 0),
-            venue="Salle Jean Jaurès",
-            address="3 rue Jean Jaurès",
-            postcode="42800",
-            commune="Rive-de-Gier",
-            latitude="45.528000",
-            longitude="4.618000",
             access_notes="Tram T1 arrêt Mairie. Salle de plain-pied.",
             registration_mode="link",
             registration_url="https://inscriptions.example.org/gier",

@@ -7,9 +7,7 @@ from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from tests.factories import local_datetime
-
-from .public import in_days, make_private, rencontre, site
+from .public import gier_rencontre, in_days, make_private, rencontre, site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -23,16 +21,7 @@ class FeedTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         _home, cls.index = site()
-        cls.gier = rencontre(
-            cls.index,
-            title="Atelier territorial Vallée du Gier",
-            start=local_datetime(2030, 3, 12, 14, 0),
-            end=local_datetime(2030, 3, 12, 17, 0),
-            postcode="42800",
-            commune="Rive-de-Gier",
-            venue="Salle Jean Jaurès",
-            address="",
-        )
+        cls.gier = gier_rencontre(cls.index, address="", latitude=None, longitude=None)
         cls.paris = rencontre(
             cls.index,
             title="Atelier Nord Est de Paris",

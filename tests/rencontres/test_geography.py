@@ -5,13 +5,13 @@ import json
 import zoneinfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from icalendar import Calendar
 from wagtail.test.utils import WagtailPageTestCase
 
 from rencontres.models import Departement, Region, RencontrePage
 from tests.factories import build_site, rencontre_form_data, superuser
+from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -148,18 +148,18 @@ class LocalTimeTests(WagtailPageTestCase):
     def test_admin_form_shows_it_again_in_noumea_time(self):
         page = self.create_in_noumea()
         response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-        soup = BeautifulSoup(response.content, "html.parser")
-        self.assertEqual(soup.find("input", attrs={"name": "start"})["value"], "2030-05-12 18:00")
-        self.assertEqual(soup.find("input", attrs={"name": "end"})["value"], "2030-05-12 20:30")
+        form = soup(response)
+        self.assertEqual(form.find("input", attrs={"name": "start"})["value"], "2030-05-12 18:00")
+        self.assertEqual(form.find("input", attrs={"name": "end"})["value"], "2030-05-12 20:30")
 
     def test_public_page_shows_18_00_with_the_zone(self):
         page = self.create_in_noumea()
         response = self.client.get(page.url)
         self.assertEqual(response.status_code, 200)
-        text = " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
-        self.assertIn("18:00", text)
-        self.assertIn("Nouvelle-Calédonie", text)
-        self.assertNotIn("07:00", text)
+        shown = text(soup(response))
+        self.assertIn("18:00", shown)
+        self.assertIn("Nouvelle-Calédonie", shown)
+        self.assertNotIn("07:00", shown)
 
     def test_every_reader_gives_the_same_zone_as_the_page(self):
         """The zone and offset the page states are those of its calendar, its JSON-LD,
@@ -172,7 +172,7 @@ class LocalTimeTests(WagtailPageTestCase):
         def text_of(url):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 200, url)
-            return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+            return text(soup(response))
 
         with self.subTest("page"):
             self.assertIn(label, text_of(page.url))
@@ -185,8 +185,8 @@ class LocalTimeTests(WagtailPageTestCase):
             self.assertEqual(event["DTSTART"].dt.utcoffset(), dt.timedelta(hours=11))
             self.assertEqual([str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")], [noumea.key])
         with self.subTest("JSON-LD"):
-            soup = BeautifulSoup(self.client.get(page.url).content, "html.parser")
-            event = json.loads(soup.find("script", type="application/ld+json").string)
+            html = soup(self.client.get(page.url))
+            event = json.loads(html.find("script", type="application/ld+json").string)
             self.assertEqual(event["startDate"], start)
         for api in ("/api/v2/rencontres/", "/api/v3/rencontres/"):
             with self.subTest(api):
@@ -194,8 +194,7 @@ class LocalTimeTests(WagtailPageTestCase):
                 self.assertEqual((data["start"], data["timezone"]), (start, "Pacific/Noumea"))
         with self.subTest("admin form"):
             response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-            soup = BeautifulSoup(response.content, "html.parser")
-            start_input = soup.find("input", attrs={"name": "start"})
+            start_input = soup(response).find("input", attrs={"name": "start"})
             self.assertEqual(start_input["value"], "2030-05-12 18:00")
         with self.subTest("history"):
             version = text_of(f"{page.url}changements/1/")

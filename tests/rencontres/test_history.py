@@ -13,7 +13,6 @@ import zoneinfo
 
 import pytest
 import wagtail_factories
-from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
@@ -36,16 +35,18 @@ from rencontres.history.versions import (
     published_versions,
     version_changes,
 )
-from rencontres.models import RencontreOrganisation, RencontrePage
+from rencontres.models import RencontrePage
 from tests.factories import (
     OrganisationFactory,
     RencontrePageFactory,
     build_site,
     departement,
     local_datetime,
+    publish,
     publish_in_bulk,
     sections,
 )
+from tests.html import soup, text
 
 DESCRIPTION = "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
 FRENCH_MONTHS = (
@@ -58,35 +59,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 # -- helpers -------------------------------------------------------------------------------
 
 
-def publish(page, user=None, **changes):
-    """Set ``changes`` on a fresh copy of ``page``, save a revision and publish it."""
-    page = RencontrePage.objects.get(pk=page.pk)
-    organisers = changes.pop("organisers", None)
-    for name, value in changes.items():
-        setattr(page, name, value)
-    if organisers is not None:
-        page.organisers = [
-            RencontreOrganisation(organisation=org, sort_order=i)
-            for i, org in enumerate(organisers)
-        ]
-    revision = page.save_revision(user=user)
-    revision.publish(user=user)
-    return RencontrePage.objects.get(pk=page.pk)
-
-
 def save_draft(page, **changes):
     page = RencontrePage.objects.get(pk=page.pk)
     for name, value in changes.items():
         setattr(page, name, value)
     return page.save_revision()
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(node):
-    return " ".join(node.get_text(" ").split())
 
 
 def history_url(page, suffix=""):
@@ -122,9 +99,7 @@ def seed_description_lines():
 
 def new_rencontre(index, **kwargs):
     """A rencontre published once (version 1)."""
-    page = RencontrePageFactory(parent=index, **kwargs)
-    page.save_revision().publish()
-    return RencontrePage.objects.get(pk=page.pk)
+    return publish(RencontrePageFactory(parent=index, **kwargs))
 
 
 def add_published_revisions(page, count, start=None):

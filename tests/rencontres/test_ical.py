@@ -8,7 +8,16 @@ from icalendar import Calendar
 
 from tests.factories import local_datetime, sections
 
-from .public import in_days, make_private, online_rencontre, organisation, publish, rencontre, site
+from .public import (
+    gier_rencontre,
+    in_days,
+    make_private,
+    online_rencontre,
+    organisation,
+    publish,
+    rencontre,
+    site,
+)
 
 NOUMEA = zoneinfo.ZoneInfo("Pacific/Noumea")
 
@@ -28,17 +37,8 @@ class CalendarTests(TestCase):
     def setUpTestData(cls):
         _home, cls.index = site()
         cls.org = organisation("Kaléido’Scop")
-        cls.gier = rencontre(
+        cls.gier = gier_rencontre(
             cls.index,
-            title="Atelier territorial Vallée du Gier",
-            start=local_datetime(2030, 3, 12, 14, 0),
-            end=local_datetime(2030, 3, 12, 17, 0),
-            venue="Salle Jean Jaurès",
-            address="3 rue Jean Jaurès",
-            postcode="42800",
-            commune="Rive-de-Gier",
-            latitude="45.528000",
-            longitude="4.618000",
             access_notes="Tram T1 arrêt Mairie.",
             organisers=[cls.org],
             description=[

@@ -7,10 +7,12 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from rencontres.models import Departement
+from tests.clock import frozen
 
 from .public import (
     card_titles,
     count_text,
+    gier_rencontre,
     in_days,
     in_minutes,
     inline_text,
@@ -25,8 +27,10 @@ from .public import (
 )
 
 
+@frozen
 class ListingTests(TestCase):
-    """One set of rencontres for every listing test (built once)."""
+    """One set of rencontres for every listing test (built once, the clock stopped: one
+    ended a minute ago, one ends in a minute)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -41,15 +45,7 @@ class ListingTests(TestCase):
             start=in_minutes(-60),
             end=in_minutes(1),
         )  # ends in one minute: still upcoming
-        cls.gier = r(
-            i,
-            title="Atelier territorial Vallée du Gier",
-            venue="Salle Jean Jaurès",
-            postcode="42800",
-            commune="Rive-de-Gier",
-            start=in_days(5, 14),
-            organisers=[cls.kaleido],
-        )
+        cls.gier = gier_rencontre(i, start=in_days(5, 14), organisers=[cls.kaleido])
         cls.paris = r(
             i,
             title="Atelier territorial Nord Est de Paris",
@@ -358,7 +354,13 @@ class ListingTests(TestCase):
     def test_punctuation_and_operators_are_harmless(self):
         for query in ("l'atelier", "a & b | !c", "(", "'", ":*", "\\", "<script>", "100%", "«»"):
             with self.subTest(query=query):
-                self.get(q=query)
+                response = self.get(q=query)
+                html = soup(response)
+                # The query comes back as typed, in the field, with no error and a count.
+                self.assertEqual(html.find("input", attrs={"name": "q"})["value"], query)
+                self.assertIsNone(html.find(id="filtres-erreurs"))
+                self.assertRegex(count_text(response), r"rencontres? trouvées?$")
+        self.assertEqual(card_titles(self.get(q="a & b | !c")), [])
 
     def assertError(self, response, field_label, message):
         alert = soup(response).find(id="filtres-erreurs")
@@ -420,8 +422,14 @@ class ListingTests(TestCase):
                 self.assertError(self.get(**params), label, message)
 
     def test_repeated_and_unknown_parameters(self):
+        # The last value of a repeated parameter counts, as in any form; unknown ones are
+        # ignored.
         response = self.client.get(self.url + "?departement=42&departement=75&foo=bar")
         self.assertEqual(response.status_code, 200)
+        self.assertEqual(card_titles(response), ["Atelier territorial Nord Est de Paris"])
+        field = soup(response).find("select", attrs={"name": "departement"})
+        self.assertEqual(text(field.find("option", selected=True)), "75 - Paris")
+        self.assertIsNone(soup(response).find(id="filtres-erreurs"))
 
     def test_bad_page_numbers_give_the_nearest_page(self):
         with override_settings(RENCONTRES_PER_PAGE=2):
@@ -483,13 +491,7 @@ def test_publishing_again_keeps_one_card(client, db):
 def test_listing_search_and_calendar_work_on_the_quick_start_database(client, db):
     """`make run` uses SQLite: the listing, its search and its calendar work there too."""
     _home, index = site()
-    rencontre(
-        index,
-        title="Atelier territorial Vallée du Gier",
-        commune="Rive-de-Gier",
-        postcode="42800",
-        start=in_days(5, 14),
-    )
+    gier_rencontre(index, start=in_days(5, 14))
     rencontre(index, title="Atelier de Vaulx-en-Velin", departement_code="69", start=in_days(6, 14))
     assert card_titles(client.get(index.url, {"region": "84"})) == [
         "Atelier territorial Vallée du Gier",

@@ -7,9 +7,11 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from rencontres.models import RencontrePage
+from tests.clock import frozen
 from tests.factories import RencontrePageFactory, build_site, departement
 
 
+@frozen
 class QuerySetTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 
-from .public import card_titles, count_text, in_days, rencontre, site
+from .public import card_titles, count_text, gier_rencontre, in_days, rencontre, site
 
 
 def about(text):
@@ -16,14 +16,8 @@ class SearchTests(TestCase):
     def setUpTestData(cls):
         _home, cls.index = site()
         cls.url = cls.index.url
-        rencontre(
-            cls.index,
-            title="Atelier territorial Vallée du Gier",
-            venue="Salle Jean Jaurès",
-            postcode="42800",
-            commune="Rive-de-Gier",
-            start=in_days(5, 14),
-            description=about("Diagnostic partagé du quartier."),
+        gier_rencontre(
+            cls.index, start=in_days(5, 14), description=about("Diagnostic partagé du quartier.")
         )
         rencontre(
             cls.index,

@@ -11,11 +11,11 @@ gives the same pages as the public listing's period.
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from bs4 import BeautifulSoup
 from django.test import TestCase
 from icalendar import Calendar
 
 from rencontres.models import RencontrePage
+from tests.clock import NOW, frozen
 from tests.factories import RencontrePageFactory, departement, superuser
 
 from .public import card_titles, in_days, make_private, rencontre, site, soup, text
@@ -170,16 +170,18 @@ class PublicReadersAgreeTests(TestCase):
         )
 
 
+@frozen
 class AdminAndPublicPeriodsTests(TestCase):
     """The admin listing's « Période » and the public listing's « Période » share their
     values (``a-venir``, ``passees``) and their meaning: from the end time, an ongoing
-    rencontre is upcoming, one that ended an hour ago is past."""
+    rencontre is upcoming, one that ended an hour ago is past (the clock stopped, so that
+    "an hour ago" holds whatever the time of day)."""
 
     @classmethod
     def setUpTestData(cls):
         cls.home, cls.index = site()
         cls.user = superuser()
-        now = in_days(0)
+        now = NOW
         hour = dt.timedelta(hours=1)
         rencontre(cls.index, title="Atelier de la semaine prochaine", start=in_days(7, 14))
         rencontre(cls.index, title="Atelier en cours", start=now - hour, end=now + 2 * hour)
@@ -192,9 +194,9 @@ class AdminAndPublicPeriodsTests(TestCase):
         self.client.force_login(self.user)
         response = self.client.get(ADMIN_LISTING, params)
         self.assertEqual(response.status_code, 200)
-        rows = BeautifulSoup(response.content, "html.parser").select("table.listing tbody tr")
+        rows = soup(response).select("table.listing tbody tr")
         self.client.logout()
-        return {row.select_one("td.title a").get_text(" ", strip=True) for row in rows}
+        return {text(row.select_one("td.title a")) for row in rows}
 
     def public_titles(self, **params):
         response = self.client.get(self.index.url, params)
@@ -216,7 +218,7 @@ class AdminAndPublicPeriodsTests(TestCase):
 
     def test_admin_offers_the_public_periods(self):
         self.client.force_login(self.user)
-        page = BeautifulSoup(self.client.get(ADMIN_LISTING).content, "html.parser")
+        page = soup(self.client.get(ADMIN_LISTING))
         choices = {
             radio["value"]: text(page.find("label", attrs={"for": radio["id"]}))
             for radio in page.select("input[name=period]")

@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from tests.factories import local_datetime, sections
 
-from .public import image, online_rencontre, organisation, rencontre, site, soup
+from .public import gier_rencontre, image, online_rencontre, organisation, rencontre, site, soup
 
 NOUMEA = zoneinfo.ZoneInfo("Pacific/Noumea")
 
@@ -28,17 +28,8 @@ class SeoTests(TestCase):
     def setUpTestData(cls):
         _home, cls.index = site()
         cls.kaleido = organisation("Kaléido’Scop", url="https://kaleidoscop.example.org/")
-        cls.gier = rencontre(
+        cls.gier = gier_rencontre(
             cls.index,
-            title="Atelier territorial Vallée du Gier",
-            start=local_datetime(2030, 3, 12, 14, 0),
-            end=local_datetime(2030, 3, 12, 17, 0),
-            venue="Salle Jean Jaurès",
-            address="3 rue Jean Jaurès",
-            postcode="42800",
-            commune="Rive-de-Gier",
-            latitude="45.528000",
-            longitude="4.618000",
             registration_mode="link",
             registration_url="https://inscriptions.example.org/gier",
             capacity=40,

@@ -1,12 +1,12 @@
 """Each validation rule of a rencontre, through the real admin forms: the French message
 is shown next to the field it concerns, and nothing is saved."""
 
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 
 from rencontres.models import RencontrePage
 from tests.factories import RencontrePageFactory, build_site, rencontre_form_data, superuser
+from tests.html import soup, text
 
 
 class ValidationTests(WagtailPageTestCase):
@@ -39,7 +39,10 @@ class ValidationTests(WagtailPageTestCase):
     def test_valid_data_is_accepted(self):
         url = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", self.index.pk])
         response = self.client.post(url, rencontre_form_data())
-        self.assertEqual(response.status_code, 302)
+        page = RencontrePage.objects.get(slug="atelier-territorial-saint-etienne-montreynaud")
+        self.assertRedirects(response, reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        self.assertEqual(page.title, "Atelier territorial Saint-Étienne Montreynaud")
+        self.assertEqual(page.local_start.strftime("%d/%m/%Y %H:%M"), "12/05/2030 14:00")
 
     def test_end_after_start(self):
         message = "La fin de la rencontre doit être postérieure à son début."
@@ -131,11 +134,10 @@ class ValidationTests(WagtailPageTestCase):
 
 def field_errors(response):
     """{field name: error text} read next to each field of the admin form."""
-    soup = BeautifulSoup(response.content, "html.parser")
     errors = {}
-    for wrapper in soup.select(".w-field--error"):
+    for wrapper in soup(response).select(".w-field--error"):
         field = wrapper.select_one("input[name], select[name], textarea[name]")
         message = wrapper.select_one(".w-field__errors .error-message")
         if field is not None and message is not None:
-            errors[field["name"]] = " ".join(message.get_text(" ", strip=True).split())
+            errors[field["name"]] = text(message)
     return errors

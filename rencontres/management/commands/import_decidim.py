@@ -20,7 +20,8 @@ from wagtail.models import Locale
 from rencontres.conf import conf
 from rencontres.importers.decidim import RefusedFile
 from rencontres.importers.files import read_path
-from rencontres.importers.service import field_label, perform_import, preview_import
+from rencontres.importers.report import field_label
+from rencontres.importers.service import perform_import, preview_import
 from rencontres.models import RencontreFormat, RencontreIndexPage
 
 RESUME = gettext_lazy(

@@ -1,15 +1,22 @@
-"""Helpers of the home tests: parse what a visitor sees."""
+"""Reading pages as a visitor does: the suite's HTML parsing helpers."""
 
 from bs4 import BeautifulSoup
 
 
 def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
+    """The parsed HTML of a response (or of a string of HTML)."""
+    content = response if isinstance(response, str | bytes) else response.content
+    return BeautifulSoup(content, "html.parser")
 
 
 def text(element):
     """The visible text of an element, whitespace collapsed."""
     return " ".join(element.get_text(" ").split())
+
+
+def inline_text(element):
+    """The text as a browser runs it together (no space added between inline elements)."""
+    return " ".join(element.get_text().split())
 
 
 def form_data(form):
