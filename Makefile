@@ -21,7 +21,7 @@ DEV_SETTINGS := rencontres_site.settings.dev
 TEST_SETTINGS := rencontres_site.settings.test
 
 .PHONY: help venv install lock messages makemessages check-messages run serve test test-fast \
-	lint format check bench backup restore clean
+	lint format check bench bench-http backup restore clean
 
 help: ## List the tasks (the default)
 	@echo "Usage: make TASK [PYTEST_ARGS=...]"
@@ -88,8 +88,12 @@ restore: $(STAMP) ## Restore a backup into an empty database: make restore BACKU
 	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=backups/<date> [RESTORE_ARGS=--replace]"; exit 2; }
 	$(PY) manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
 
-bench: $(STAMP) ## Run every bench/*.py with Django set up, on PostgreSQL
+bench: $(STAMP) ## Run every bench/*.py with Django set up, on PostgreSQL, then bench-http
 	scripts/bench
+	scripts/bench-http
+
+bench-http: $(STAMP) messages ## The project against a vanilla Wagtail peer over HTTP (BENCH_RENCONTRES=5000)
+	scripts/bench-http
 
 clean: ## Delete caches, compiled catalogues and test media (keeps .venv and db.sqlite3)
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf
