@@ -9,8 +9,15 @@ One module per job, each importing only those above it in this list:
 * :mod:`.lines`: stored values (HTML, StreamField data) as lines of text;
 * :mod:`.revisions`: one revision's content as lines per field;
 * :mod:`.diffs`: what changed in a field, line by line;
-* :mod:`.versions`: the published versions of a page (:class:`PageHistory`), cached,
-  with their URLs;
+* :mod:`.base`: a version, the routes, what every reader of a history shares;
+* :mod:`.redaction`: values an administrator erased from the public history;
+* :mod:`.computed`: the versions recomputed from revisions (back-fill, comparison);
+* :mod:`.snapshots`: a revision's public content as text, and its diff with the
+  previous one, as the publication log keeps them;
+* :mod:`.recording`: writing the publication log when something visible changes;
+* :mod:`.backfill`: the log written from revisions, for pages published before it;
+* :mod:`.logged`: the versions read from the publication log;
+* :mod:`.versions`: the readers' entry point (:func:`PageHistory`, ``published_versions``…);
 * :mod:`.views`: the public pages and feed of the history;
 * :mod:`.compare`: Wagtail's admin « Comparer » made complete for rencontres.
 """

@@ -10,11 +10,15 @@ from .pages import (
     RencontreQuerySet,
     RencontreStatus,
 )
+from .publication_log import EventType, PublicationEvent, Redaction
 
 __all__ = [
     "Departement",
+    "EventType",
     "ImportRecord",
     "Organisation",
+    "PublicationEvent",
+    "Redaction",
     "Region",
     "RegistrationMode",
     "RencontreFormat",
