@@ -57,9 +57,10 @@ def decode_cursor(cursor):
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         iso, pk = json.loads(raw)
         time = datetime.fromisoformat(iso)
-        if timezone.is_naive(time) or not isinstance(pk, int) or pk < 0:
+        if timezone.is_naive(time) or type(pk) is not int or not 0 <= pk < 2**63:
             raise ValueError(cursor)
-    except (ValueError, TypeError, UnicodeDecodeError):
+        time = time.astimezone(dt.UTC)
+    except (ValueError, TypeError, OverflowError):
         raise CursorError(
             _("Curseur invalide : donnez la valeur de next_cursor d’une réponse précédente.")
         ) from None

@@ -239,6 +239,8 @@ def record_unpublication(page):
 
 
 def _record_unpublication(page):
+    if type(page)._default_manager.filter(pk=page.pk, live=True).exists():
+        return []  # not saved: Wagtail unpublishes in memory a page it is about to delete
     if any(page.path.startswith(path) for path in restricted_paths()):
         return []  # private: the public never saw it
     kind = EventType.EXPIRED if page.expired else EventType.UNPUBLISHED
@@ -251,7 +253,11 @@ def record_deletion(page):
 
 
 def _record_deletion(page):
-    if not visibility([page])[page.pk]:
+    # Live as the database says: Wagtail unpublishes the instance in memory before
+    # deleting it (and its receiver may run before this one).
+    if not type(page)._default_manager.filter(pk=page.pk, live=True).exists():
+        return []
+    if any(page.path.startswith(path) for path in restricted_paths()):
         return []
     return save_events(
         [_event(page, time=timezone.now(), type=EventType.DELETED, visible=False, listed=True)]
