@@ -1,13 +1,19 @@
 """Public reads of rencontres: the one place where "what a visitor may see" is decided.
 
-The listing page, its .ics feed, the RSS/Atom feeds, the home page sections (and the
-API, if it wants) build their querysets here, so that they never disagree on what is
-published or on what a filter means. Every function starts from
-``RencontrePage.objects.published()`` (live and public): a draft, an unpublished
-change or a private page never leaks.
+Every public reader builds its queryset here: the listing page, its .ics feed, the
+RSS/Atom feeds, the open data, the home page sections, the sitemaps and API v2 and v3.
+So they never disagree on what is published or on what a filter means.
 
-Filters are a plain :class:`RencontreFilters` value; :mod:`rencontres.public.filters` turns a
-query string into one, and any other caller (an API endpoint) may build its own.
+* **Visible to the public** is :func:`published_q`: live and outside any view
+  restriction (``RencontreQuerySet.published_q``), whoever asks, optionally within
+  one site (under its root page or one of the root's translations).
+  :func:`published_pages` and :func:`published_rencontres` apply it; nothing else
+  decides it. A draft, an unpublished change or a private page never leaks.
+* **Filters** are a plain :class:`RencontreFilters` value; :mod:`rencontres.public.filters`
+  turns the listing's query string into one, :mod:`rencontres.api.filters` the API's
+  parameters, and :func:`filter_rencontres` / :func:`order_rencontres` apply it.
+* **Periods** are :class:`~rencontres.models.choices.Period`, applied by
+  :func:`filter_period` (the admin listing's period filter uses it too).
 """
 
 import datetime as dt
@@ -19,7 +25,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.models import PageLogEntry
+from wagtail.models import Locale, Page, PageLogEntry
 from wagtail.search.backends import get_search_backend
 
 from .conf import conf
@@ -37,20 +43,40 @@ from .models.reference import DEPARTEMENTS
 #: The rendition of a rencontre's image on its card (and in Open Graph tags).
 CARD_IMAGE_SPEC = "fill-640x360"
 
+#: Sort keys (``RencontreFilters.order``; ``-name`` sorts descending) and their columns.
+ORDERING = {
+    "id": ("pk",),
+    "title": ("title",),
+    "start": ("start",),
+    "end": ("end",),
+    "first_published_at": ("first_published_at",),
+    "last_published_at": ("last_published_at",),
+    "departement": ("departement__sort_order", "departement__code"),
+}
+
 
 @dataclass(frozen=True)
 class RencontreFilters:
-    """What a visitor asked to see. Empty values do not filter."""
+    """What a visitor or a consumer asked to see. Empty values do not filter.
+
+    Dates are days in each rencontre's local time (its département's zone).
+    """
 
     period: str = Period.UPCOMING
-    date_from: dt.date | None = None  # in each rencontre's local time, inclusive
-    date_to: dt.date | None = None
+    date_from: dt.date | None = None  # still going on that day or later (ends on/after it)
+    date_to: dt.date | None = None  # starts on that day or before
+    start_from: dt.date | None = None  # starts on that day or later
     departement: Departement | None = None
     region: Region | None = None
     format: str = ""
     status: str = ""
     organisation: Organisation | None = None
-    query: str = ""
+    query: str = ""  # full-text search
+    updated_since: dt.datetime | None = None  # aware: published (again) since then
+    slug: str = ""
+    locale: Locale | None = None
+    translation_of: Page | None = None  # the translations of this page, without itself
+    order: tuple[str, ...] = ()  # keys of ORDERING; by default, by period
 
 
 def per_page():
@@ -60,8 +86,38 @@ def per_page():
 # -- building blocks ------------------------------------------------------------------
 
 
+def published_q(*, site=None):
+    """What anyone may see, as a ``Q`` on pages of any type: live and outside any view
+    restriction (``RencontreQuerySet.published_q``), even for a signed-in user or a
+    visitor who typed a page's password (public responses are shared by caches).
+
+    ``site``: only its pages, under its root page or one of the root's translations.
+    Reads the view restrictions, and the root's translations for a site (one query
+    each): a caller that filters several querysets per request may keep the ``Q``.
+    """
+    q = RencontrePage.objects.published_q()
+    if site is not None:
+        q &= _in_site_q(site)
+    return q
+
+
+def _in_site_q(site):
+    pages = Page.objects.all()
+    in_site = Q(pk__in=[])
+    for root in [site.root_page, *site.root_page.get_translations()]:
+        in_site |= pages.descendant_of_q(root, inclusive=True)
+    return in_site
+
+
+def published_pages(queryset=None, *, site=None):
+    """The pages of ``queryset`` (default: every page) that anyone may see."""
+    queryset = Page.objects.all() if queryset is None else queryset
+    return queryset.filter(published_q(site=site))
+
+
 def published_rencontres(*, index=None, locale=None):
-    """Live, public rencontres: all, under one index page, or in one locale."""
+    """Live, public rencontres (:func:`published_q`): all, under one index page, or in
+    one locale."""
     queryset = RencontrePage.objects.published()
     if index is not None:
         queryset = queryset.child_of(index)
@@ -112,18 +168,27 @@ def _local_date_q(lookup, day):
     return condition
 
 
+def filter_period(queryset, period, *, now=None):
+    """Rencontres of ``period`` (a :class:`Period`): upcoming ones have not ended yet
+    (ongoing ones included), past ones have; derived from the end time, never stored."""
+    now = now or timezone.now()
+    if period == Period.UPCOMING:
+        return queryset.upcoming(now)
+    if period == Period.PAST:
+        return queryset.past(now)
+    return queryset
+
+
 def filter_rencontres(queryset, filters, *, now=None):
     """Apply ``filters`` (a :class:`RencontreFilters`) to a queryset of rencontres."""
-    now = now or timezone.now()
-    if filters.period == Period.UPCOMING:
-        queryset = queryset.upcoming(now)
-    elif filters.period == Period.PAST:
-        queryset = queryset.past(now)
+    queryset = filter_period(queryset, filters.period, now=now)
     if filters.date_from:
         queryset = queryset.filter(_local_date_q("end__gte", filters.date_from))
     if filters.date_to:
         next_day = min(filters.date_to, dt.date.max - dt.timedelta(days=2)) + dt.timedelta(days=1)
         queryset = queryset.filter(_local_date_q("start__lt", next_day))
+    if filters.start_from:
+        queryset = queryset.filter(_local_date_q("start__gte", filters.start_from))
     if filters.departement is not None:
         queryset = queryset.filter(departement=filters.departement)
     if filters.region is not None:
@@ -137,14 +202,34 @@ def filter_rencontres(queryset, filters, *, now=None):
         queryset = queryset.filter(pk__in=pages.values("page_id"))
     if filters.query:
         queryset = queryset.filter(pk__in=search_matches(filters.query))
+    if filters.updated_since is not None:
+        queryset = queryset.filter(last_published_at__gte=filters.updated_since)
+    if filters.slug:
+        queryset = queryset.filter(slug=filters.slug)
+    if filters.locale is not None:
+        queryset = queryset.filter(locale=filters.locale)
+    if filters.translation_of is not None:
+        queryset = queryset.translation_of(filters.translation_of)
     return queryset
 
 
 def order_rencontres(queryset, filters):
-    """Upcoming first by start time; past ones most recent first."""
+    """``filters.order`` if given (ties by id); else upcoming first by start time, past
+    ones most recent first."""
+    if filters.order:
+        columns = []
+        for name in filters.order:
+            prefix = "-" if name.startswith("-") else ""
+            columns += [prefix + column for column in ORDERING[name.lstrip("-")]]
+        return queryset.order_by(*columns, "pk")
     if filters.period == Period.PAST:
         return queryset.order_by("-start", "-pk")
     return queryset.order_by("start", "pk")
+
+
+def select_rencontres(queryset, filters, *, now=None):
+    """``queryset`` filtered and ordered by ``filters`` (the API's lists)."""
+    return order_rencontres(filter_rencontres(queryset, filters, now=now), filters)
 
 
 def with_card_relations(queryset):
@@ -180,15 +265,15 @@ def with_publication_count(queryset):
 
 def listing_rencontres(index, filters, *, now=None):
     """The listing of ``index``: filtered, ordered, ready for cards (paginate it)."""
-    queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
-    return with_card_relations(order_rencontres(queryset, filters))
+    queryset = select_rencontres(published_rencontres(index=index), filters, now=now)
+    return with_card_relations(queryset)
 
 
 def calendar_rencontres(index, filters, *, now=None):
     """The rencontres of the listing's .ics feed (same filters, no pagination)."""
     limit = conf.ICAL_MAX_EVENTS
-    queryset = filter_rencontres(published_rencontres(index=index), filters, now=now)
-    queryset = order_rencontres(queryset, filters).select_related("departement", "locale")
+    queryset = select_rencontres(published_rencontres(index=index), filters, now=now)
+    queryset = queryset.select_related("departement", "locale")
     return with_publication_count(with_organisers(queryset))[:limit]
 
 
@@ -221,14 +306,25 @@ def organisation_choices(index):
     return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
+def source_rencontres(index=None):
+    """Published rencontres in the source language, one per rencontre, by start date:
+    those of ``index`` (any of its translations) or of every index (open data)."""
+    source_locale = Locale.get_default()
+    if index is not None:
+        index = index.get_translation_or_none(source_locale) or index
+    queryset = published_rencontres(index=index, locale=source_locale)
+    return queryset.order_by("start", "pk")
+
+
 def rencontre_index_for_locale(locale):
     """The first live, public rencontre index of ``locale`` (None if there is none)."""
-    return RencontreIndexPage.objects.live().public().filter(locale=locale).order_by("path").first()
+    indexes = published_pages(RencontreIndexPage.objects.filter(locale=locale))
+    return indexes.order_by("path").first()
 
 
 def upcoming_rencontres(*, locale, limit=3, now=None):
     """The next ``limit`` rencontres of a locale, soonest first (home page)."""
-    queryset = published_rencontres(locale=locale).upcoming(now or timezone.now())
+    queryset = filter_period(published_rencontres(locale=locale), Period.UPCOMING, now=now)
     return list(with_card_relations(queryset.order_by("start", "pk"))[:limit])
 
 
@@ -248,8 +344,7 @@ def upcoming_counts_by_area(*, locale, now=None):
     Rencontres without a département are not counted.
     """
     rows = (
-        published_rencontres(locale=locale)
-        .upcoming(now or timezone.now())
+        filter_period(published_rencontres(locale=locale), Period.UPCOMING, now=now)
         .filter(departement__isnull=False)
         .order_by()
         .values(

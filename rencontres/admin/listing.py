@@ -29,26 +29,24 @@ from wagtail_localize.models import TranslationSource
 
 from ..exports import export_dicts, export_headers
 from ..models import Departement, Region, RencontreFormat, RencontrePage, RencontreStatus
+from ..models.choices import Period
+from ..selectors import filter_period
 
 # -- the « Rencontres » listing ------------------------------------------------------------
 
 
-class Period(django_filters.ChoiceFilter):
-    """Upcoming or past, from the end time at the moment of the request (never stored)."""
-
-    UPCOMING = "a-venir"
-    PAST = "passees"
+class PeriodFilter(django_filters.ChoiceFilter):
+    """Upcoming or past: the public listing's periods (:class:`Period`, same values in the
+    query string) and :func:`rencontres.selectors.filter_period`, from the end time at
+    the moment of the request (never stored)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [(self.UPCOMING, _("À venir")), (self.PAST, _("Passées"))])
+        # « Toutes » is the empty choice (``empty_label``).
+        kwargs.setdefault("choices", [(p.value, p.label) for p in (Period.UPCOMING, Period.PAST)])
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
-        if value == self.UPCOMING:
-            return qs.upcoming()
-        if value == self.PAST:
-            return qs.past()
-        return qs
+        return filter_period(qs, value) if value else qs
 
 
 class RencontreFilterSet(PageFilterSet):
@@ -75,7 +73,7 @@ class RencontreFilterSet(PageFilterSet):
         choices=RencontreStatus.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    period = Period(label=_("Période"), empty_label=_("Toutes"), widget=forms.RadioSelect)
+    period = PeriodFilter(label=_("Période"), empty_label=_("Toutes"), widget=forms.RadioSelect)
 
     class Meta:
         model = RencontrePage

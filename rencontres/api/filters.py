@@ -2,8 +2,9 @@
 
 :class:`RencontreQuery` is a typed model: v3 declares it as its query parameters
 (Django Ninja validates them and answers 422), v2 validates ``request.GET`` with it
-(and answers 400). :meth:`RencontreQuery.apply` then filters through
-:func:`rencontres.selectors.filter_rencontres`, the function behind the public
+(and answers 400). It only parses: :meth:`RencontreQuery.to_filters` turns the
+parameters into a :class:`rencontres.selectors.RencontreFilters`, which each API hands
+to :func:`rencontres.selectors.select_rencontres`, the filters behind the public
 listing and the feeds, so that the site and both APIs agree on what a filter means.
 
 Values that only the database can check (an unknown département code, organisation,
@@ -23,20 +24,9 @@ from pydantic import Field, field_validator
 from wagtail.models import Locale
 
 from ..models import Departement, Organisation, Region, RencontreFormat, RencontreStatus
-from ..selectors import Period, RencontreFilters, _local_date_q, filter_rencontres, order_rencontres
+from ..selectors import ORDERING, Period, RencontreFilters
 
 MAX_ID = 2**63 - 1
-
-#: ``?order=`` names and the columns they sort by; ``-name`` sorts descending.
-ORDERING = {
-    "id": ("pk",),
-    "title": ("title",),
-    "start": ("start",),
-    "end": ("end",),
-    "first_published_at": ("first_published_at",),
-    "last_published_at": ("last_published_at",),
-    "departement": ("departement__sort_order", "departement__code"),
-}
 
 PERIODS = {"upcoming": Period.UPCOMING, "past": Period.PAST}
 
@@ -143,11 +133,15 @@ class RencontreQuery(Schema):
         """The names of the parameters (API v2 rejects the ones it does not know)."""
         return frozenset(cls.model_fields)
 
-    def apply(self, queryset, *, base_queryset=None, now=None):
-        """Filter and order ``queryset`` (rencontres). ``base_queryset`` holds the pages
-        ``translation_of`` may name (the API's visible pages)."""
-        filters = RencontreFilters(
+    def to_filters(self, *, pages):
+        """The :class:`RencontreFilters` these parameters ask for.
+
+        ``pages``: the pages ``translation_of`` may name (the API's published pages).
+        Raises :class:`FilterError` for a value the database does not know.
+        """
+        return RencontreFilters(
             period=PERIODS.get(self.period, Period.ALL),
+            start_from=self.start_after,
             date_to=self.start_before,
             departement=self._get("departement", Departement, code=self.departement),
             region=self._get("region", Region, code=self.region),
@@ -155,41 +149,30 @@ class RencontreQuery(Schema):
             status=self.status or "",
             organisation=self._get("organisation", Organisation, pk=self.organisation),
             query=self.search or "",
+            updated_since=self._aware(self.updated_since),
+            slug=self.slug or "",
+            locale=self._get("locale", Locale, language_code=self.locale),
+            translation_of=self._translated_page(pages),
+            order=tuple(self.order.split(",")) if self.order else (),
         )
-        queryset = filter_rencontres(queryset, filters, now=now)
-        if self.start_after:
-            queryset = queryset.filter(_local_date_q("start__gte", self.start_after))
-        if self.updated_since:
-            since = self.updated_since
-            if timezone.is_naive(since):
-                since = timezone.make_aware(since)
-            queryset = queryset.filter(last_published_at__gte=since)
-        if self.slug:
-            queryset = queryset.filter(slug=self.slug)
-        if self.locale:
-            queryset = queryset.filter(
-                locale=self._get("locale", Locale, language_code=self.locale)
-            )
-        if self.translation_of:
-            pages = base_queryset if base_queryset is not None else queryset
-            page = pages.filter(pk=self.translation_of).first()
-            if page is None:
-                raise FilterError(
-                    "translation_of",
-                    _("Aucune page publiée n’a l’identifiant %(id)s.")
-                    % {"id": self.translation_of},
-                )
-            queryset = queryset.translation_of(page)
-        return self._order(queryset, filters)
 
-    def _order(self, queryset, filters):
-        if not self.order:
-            return order_rencontres(queryset, filters)
-        columns = []
-        for name in self.order.split(","):
-            prefix = "-" if name.startswith("-") else ""
-            columns += [prefix + column for column in ORDERING[name.lstrip("-")]]
-        return queryset.order_by(*columns, "pk")
+    @staticmethod
+    def _aware(value):
+        """A date and time without offset is in the site's time zone (Paris)."""
+        if value is not None and timezone.is_naive(value):
+            return timezone.make_aware(value)
+        return value
+
+    def _translated_page(self, pages):
+        if not self.translation_of:
+            return None
+        page = pages.filter(pk=self.translation_of).first()
+        if page is None:
+            raise FilterError(
+                "translation_of",
+                _("Aucune page publiée n’a l’identifiant %(id)s.") % {"id": self.translation_of},
+            )
+        return page
 
     @staticmethod
     def _get(param, model, **lookup):

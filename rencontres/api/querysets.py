@@ -1,4 +1,5 @@
-"""What the API may show: live and public pages of the request's site, in every language.
+"""What the API may show: :func:`rencontres.selectors.published_q` for the request's
+site, in every language, kept for the request.
 
 Stricter than Wagtail's ``get_public_pages_queryset``: a page under any view
 restriction is left out even for a signed-in user or a visitor who typed its
@@ -10,12 +11,15 @@ from django.db.models import Q
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
+from ..selectors import published_q
+
 _CACHE_ATTRIBUTE = "_rencontres_api_public_q"
 
 
 def public_q(request):
-    """A ``Q`` on pages: live, outside any view restriction, under the site's root or
-    one of its translations (``?site=`` chooses the site as in Wagtail's API).
+    """A ``Q`` on pages: published (:func:`rencontres.selectors.published_q`) under the
+    site's root or one of its translations (``?site=`` chooses the site as in Wagtail's
+    API); nothing when no site answers the request.
 
     Raises ValueError when ``?site=`` matches several sites.
     """
@@ -23,16 +27,8 @@ def public_q(request):
     cached = getattr(http_request, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    pages = Page.objects.all()
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
-    if site is None:
-        q = Q(pk__in=[])
-    else:
-        roots = [site.root_page, *site.root_page.get_translations()]
-        in_site = Q(pk__in=[])
-        for root in roots:
-            in_site |= pages.descendant_of_q(root, inclusive=True)
-        q = Q(live=True) & in_site & ~pages.private_q()
+    q = Q(pk__in=[]) if site is None else published_q(site=site)
     setattr(http_request, _CACHE_ATTRIBUTE, q)
     return q
 

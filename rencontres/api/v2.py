@@ -29,6 +29,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.documents.api.v2 import views as documents_views
 from wagtail.images.api.v2 import views as images_views
 
+from .. import selectors
 from ..conf import conf
 from ..models import RencontrePage
 from . import changes, history
@@ -62,11 +63,12 @@ class RencontreFilter(BaseFilterBackend):
         }
         try:
             query = RencontreQuery.model_validate(params)
-            return query.apply(queryset, base_queryset=view.get_base_queryset())
+            filters = query.to_filters(pages=view.get_base_queryset())
         except ValidationError as e:
             raise BadRequestError(validation_message(e)) from e
         except FilterError as e:
             raise BadRequestError(f"{e.param}: {e.message}") from e
+        return selectors.select_rencontres(queryset, filters)
 
 
 class _NoFormatParameter:

@@ -37,6 +37,7 @@ from wagtail.api.v3.schemas.pages import (
     PageSchema,
 )
 
+from .. import selectors
 from ..models import RencontrePage
 from . import changes, history
 from .filters import MAX_ID, FilterError, RencontreQuery
@@ -173,11 +174,12 @@ def list_rencontres(
     rich_text_format: RichTextOutputFormat | None = Query(None),  # noqa: B008
     **kwargs,
 ):
+    queryset = public_rencontres(request)
     try:
-        queryset = public_rencontres(request)
-        return filters.apply(queryset, base_queryset=public_pages(request))
+        selected = filters.to_filters(pages=public_pages(request))
     except FilterError as e:
         raise as_validation_error(e, e.message, loc=("query", e.param)) from e
+    return selectors.select_rencontres(queryset, selected)
 
 
 def get_rencontre(request, page_id):

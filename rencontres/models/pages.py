@@ -46,9 +46,20 @@ HISTORY_VIEWS = "rencontres.history.views"
 class RencontreQuerySet(PageQuerySet):
     """Reads shared by the listing, the feeds and the API."""
 
+    def published_q(self):
+        """What visitors and anonymous API consumers may see, as a ``Q`` on pages: live
+        and outside any view restriction (password, login or groups), whoever asks.
+
+        Only ``Page``'s own columns, so it filters pages of any type. Read it through
+        :mod:`rencontres.selectors` (``published_q``, ``published_pages``,
+        ``published_rencontres``): the one definition every public reader uses.
+        Evaluating it reads the view restrictions (one query).
+        """
+        return models.Q(live=True) & ~self.private_q()
+
     def published(self):
-        """Live and public: what visitors and anonymous API consumers may see."""
-        return self.live().public()
+        """Live and public (:meth:`published_q`)."""
+        return self.filter(self.published_q())
 
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now())

@@ -3,7 +3,8 @@
 The columns are those of :mod:`rencontres.exports` (every public field, one column per
 language for translated fields), so the open data, the admin's spreadsheet export and
 ``manage.py export_rencontres`` never disagree. Only live, public rencontres are listed
-and only live, public translations fill the other languages' columns.
+(:func:`rencontres.selectors.source_rencontres`) and only live, public translations
+fill the other languages' columns.
 
 URLs, for an index of rencontres at ``/rencontres/``:
 
@@ -23,11 +24,10 @@ import csv
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
 from ..conf import conf
 from ..exports import export_dicts, export_rows
-from ..models import RencontrePage
+from ..selectors import source_rencontres
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence version 2.0",
@@ -35,16 +35,6 @@ LICENCE = {
     "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
 FILE_NAME = "rencontres"
-
-
-def published_rencontres(index=None):
-    """The published rencontres of ``index`` (any of its translations), or of every
-    index: source-language pages, one per rencontre, by start date."""
-    rencontres = RencontrePage.objects.published().filter(locale=Locale.get_default())
-    if index is not None:
-        source_index = index.get_translation_or_none(Locale.get_default()) or index
-        rencontres = rencontres.child_of(source_index)
-    return rencontres.order_by("start", "pk")
 
 
 # -- writing -------------------------------------------------------------------------
@@ -96,7 +86,7 @@ def _licence_header(response):
 
 def csv_view(request, index):
     response = StreamingHttpResponse(
-        csv_lines(published_rencontres(index)), content_type="text/csv; charset=utf-8"
+        csv_lines(source_rencontres(index)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.csv"'
     return _licence_header(response)
@@ -104,7 +94,7 @@ def csv_view(request, index):
 
 def json_view(request, index):
     document = json_document(
-        published_rencontres(index), source_url=request.build_absolute_uri(index.url)
+        source_rencontres(index), source_url=request.build_absolute_uri(index.url)
     )
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.json"'
@@ -117,5 +107,4 @@ __all__ = [
     "csv_view",
     "json_document",
     "json_view",
-    "published_rencontres",
 ]

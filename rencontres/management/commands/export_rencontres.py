@@ -16,7 +16,8 @@ from wagtail.models import Locale
 
 from rencontres.conf import conf
 from rencontres.models import RencontrePage
-from rencontres.public.opendata import csv_lines, json_document, published_rencontres
+from rencontres.public.opendata import csv_lines, json_document
+from rencontres.selectors import source_rencontres
 
 # A spreadsheet opened by a double click (Excel, in French) wants a BOM to read UTF-8
 # and a semicolon between columns; the open data CSV keeps RFC 4180's comma.
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                     "start", "pk"
                 )
             else:
-                rencontres = published_rencontres()
+                rencontres = source_rencontres()
             published_only = not options["everything"]
             if options["format"] == "json":
                 document = json_document(rencontres, published_only=published_only)
