@@ -147,7 +147,12 @@ def is_public(page):
 
 def restricted_paths(exclude=None):
     """The tree paths of the pages under a view restriction (one query), but the
-    restriction ``exclude`` (its id)."""
+    restriction ``exclude`` (its id).
+
+    A page is private when one of them starts its own path: the rule of
+    :func:`rencontres.selectors.published_q` (Wagtail's ``private_q``), applied in
+    memory so that the recording can leave out a restriction being added or removed,
+    or judge a page at its place before a move."""
     restrictions = PageViewRestriction.objects.all()
     if exclude is not None:
         restrictions = restrictions.exclude(pk=exclude)
