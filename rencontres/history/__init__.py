@@ -17,6 +17,7 @@ One module per job, each importing only those above it in this list:
 * :mod:`.recording`: writing the publication log when something visible changes;
 * :mod:`.backfill`: the log written from revisions, for pages published before it;
 * :mod:`.logged`: the versions read from the publication log;
+* :mod:`.comparison`: the logged versions against the computed ones;
 * :mod:`.versions`: the readers' entry point (:func:`PageHistory`, ``published_versions``…);
 * :mod:`.views`: the public pages and feed of the history;
 * :mod:`.compare`: Wagtail's admin « Comparer » made complete for rencontres.

@@ -38,6 +38,7 @@ version) and the error logged; ``manage.py publication_log reparer`` computes it
 import logging
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -158,7 +159,9 @@ def record_publications(publications, *, new_pages=False):
 
 
 def _logged_page(entry):
-    model = entry.content_type.model_class() if entry.content_type_id else None
+    if not entry.content_type_id:
+        return None
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
     if not is_logged(model):
         return None
     return model._default_manager.select_related("locale").filter(pk=entry.page_id).first()

@@ -337,3 +337,39 @@ class TranslationTests(TestCase):
 def _english(text):
     with translation.override("en"):
         return translation.gettext(text)
+
+
+class PurgeTests(TestCase):
+    """``publication_log purger``: events older than the retention that are not versions
+    go, but each page's latest (it says whether the page is visible)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        _home, index = build_site()
+        cls.page = publish(RencontrePageFactory(parent=index, title="Atelier ancien"))
+        page = RencontrePage.objects.get(pk=cls.page.pk)
+        page.unpublish()
+        publish(page)  # back online: an event that is not a version
+        RencontrePage.objects.get(pk=cls.page.pk).unpublish()
+        PublicationEvent.objects.update(time=timezone.now() - dt.timedelta(days=200))
+
+    def test_old_events_that_are_not_versions_go(self):
+        self.assertEqual(
+            kinds(self.page),
+            [
+                EventType.PUBLISHED,
+                EventType.UNPUBLISHED,
+                EventType.PUBLISHED,
+                EventType.UNPUBLISHED,
+            ],
+        )
+        out = io.StringIO()
+        call_command("publication_log", "purger", stdout=out)
+        self.assertIn("2 événements anciens supprimés", out.getvalue())
+        remaining = events(self.page)
+        self.assertEqual([e.type for e in remaining], [EventType.PUBLISHED, EventType.UNPUBLISHED])
+        self.assertTrue(remaining[0].is_version)
+        # Within the retention period, nothing goes.
+        with self.settings(RENCONTRES_CHANGES_RETENTION_DAYS=365):
+            call_command("publication_log", "purger", stdout=out)
+        self.assertEqual(len(events(self.page)), 2)
