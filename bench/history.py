@@ -31,7 +31,7 @@ from pathlib import Path
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # bench/, when run by runpy
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import measure, run_benchmark, setup_django, write_results  # noqa: E402
+from _harness import run_benchmark, setup_django, write_results  # noqa: E402
 
 setup_django("rencontres_site.settings.dev")
 
@@ -168,10 +168,39 @@ def add_publications(page, organisations, count):
     return publish_in_bulk(page, contents)
 
 
-def timed(client, url):
-    """Median milliseconds and the query count of ``REQUESTS`` GETs (after one warm-up)."""
-    result = measure(client, url, REQUESTS)
-    return result.median * 1000, result.queries
+COMPUTED_COLD = {"RENCONTRES_HISTORY_SOURCE": "revisions", "RENCONTRES_HISTORY_CACHE_TIMEOUT": 0}
+COMPUTED_CACHED = {"RENCONTRES_HISTORY_SOURCE": "revisions"}
+
+
+def interleaved(client, url):
+    """Median milliseconds of ``url`` read from the log, computed cold and computed
+    cached, one request of each in turn (a busy machine slows the three alike), and the
+    query counts of the first two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get(settings):
+        with override_settings(**settings):
+            began = time.perf_counter()
+            response = client.get(url)
+            took = (time.perf_counter() - began) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        return took
+
+    counts = []
+    for settings in ({}, COMPUTED_COLD):
+        get(settings)  # warm-up
+        with CaptureQueriesContext(connection) as captured:
+            get(settings)
+        counts.append(len(captured))
+    get(COMPUTED_CACHED)
+    timings = {"log": [], "computed": [], "cached": []}
+    for _ in range(REQUESTS):
+        timings["log"].append(get({}))
+        timings["computed"].append(get(COMPUTED_COLD))
+        timings["cached"].append(get(COMPUTED_CACHED))
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    return medians["log"], counts[0], medians["computed"], counts[1], medians["cached"]
 
 
 def run():
@@ -209,13 +238,7 @@ def run():
     )
     results = {}
     for label, url in rows:
-        log, log_queries = timed(client, url)
-        with override_settings(
-            RENCONTRES_HISTORY_SOURCE="revisions", RENCONTRES_HISTORY_CACHE_TIMEOUT=0
-        ):
-            computed, computed_queries = timed(client, url)
-        with override_settings(RENCONTRES_HISTORY_SOURCE="revisions"):
-            cached, _cached_queries = timed(client, url)
+        log, log_queries, computed, computed_queries, cached = interleaved(client, url)
         results[label] = {
             "url": url,
             "log_ms": round(log, 1),
@@ -229,16 +252,14 @@ def run():
             f"  {label:<32} {log:7.1f} ms {log_queries:8d} {computed:7.1f} ms "
             f"{computed_queries:8d} {cached:7.1f} ms {computed / log:8.1f}×"
         )
-    engines = {}
-    for name, reader in (("log", LoggedHistory), ("computed", ComputedHistory)):
-        timings = []
-        with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
-            for _ in range(REQUESTS):
+    engines = {"log": [], "computed": []}
+    with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
+        for _ in range(REQUESTS):
+            for name, reader in (("log", LoggedHistory), ("computed", ComputedHistory)):
                 begin = time.perf_counter()
-                history = reader(page)
-                history.version(middle).changes  # noqa: B018 - the list and one version
-                timings.append((time.perf_counter() - begin) * 1000)
-        engines[name] = statistics.median(timings)
+                reader(page).version(middle).changes  # noqa: B018 - the list and one version
+                engines[name].append((time.perf_counter() - begin) * 1000)
+    engines = {name: statistics.median(values) for name, values in engines.items()}
     results["engine alone"] = {
         "log_ms": round(engines["log"], 1),
         "computed_ms": round(engines["computed"], 1),

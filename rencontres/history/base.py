@@ -19,7 +19,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from ..conf import conf
 from .fields import history_fields
-from .text import format_published_at, language_name
+from .text import PublishedAtFormatter, format_published_at, language_name
 
 #: Log actions that mean "this revision went live".
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
@@ -94,14 +94,22 @@ class Version:
 
     @property
     def title(self):
-        return _("Version %(number)s (sur %(total)s)") % {
-            "number": self.number,
-            "total": self.total,
-        }
+        title = self.__dict__.get("_title")
+        if title is None:
+            title = _("Version %(number)s (sur %(total)s)")
+        return title % {"number": self.number, "total": self.total}
 
     @property
     def published_at_text(self):
-        return format_published_at(self.published_at, self.tzinfo)
+        text = self.__dict__.get("_published_at_text")
+        if text is None:
+            text = format_published_at(self.published_at, self.tzinfo)
+        return text
+
+    @property
+    def published_at_iso(self):
+        """The publication time in the active time zone, ISO 8601 (``|date:"c"``)."""
+        return timezone.template_localtime(self.published_at).isoformat()
 
     @property
     def changed_fields(self):
@@ -141,8 +149,13 @@ class VersionNotFound(LookupError):
 
 
 def is_public(page):
-    """Live and without view restrictions (password, login, groups) on it or an ancestor."""
-    return bool(page.live) and not page.get_view_restrictions().exists()
+    """Live and without view restrictions (password, login, groups) on it or an ancestor
+    (one query: the rule of :func:`rencontres.selectors.published_q`, by tree path)."""
+    if not page.live:
+        return False
+    step = page.steplen
+    paths = [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+    return not PageViewRestriction.objects.filter(page__path__in=paths).exists()
 
 
 def restricted_paths(exclude=None):
@@ -236,13 +249,28 @@ class BaseHistory:
 
     @cached_property
     def versions(self):
-        """Every version, oldest first (``newest_first`` gives the public order)."""
+        """Every version, oldest first (``newest_first`` gives the public order), with
+        its URL, title and date as text (translated once for the whole list: a list of
+        200 versions would otherwise spend most of its time translating)."""
         if self.require_public and not self.is_public:
             return []
         versions = self._versions()
+        version_url = self._version_url()
+        title = _("Version %(number)s (sur %(total)s)")
+        published_at = PublishedAtFormatter(self.tzinfo)
         for version in versions:
-            version.url = self.url_for(ROUTE_VERSION, version.number)
+            version.url = version_url(version.number)
+            version._title = title
+            version._published_at_text = published_at(version.published_at)
         return versions
+
+    def _version_url(self):
+        """``number -> URL`` of a version: reversed once, then filled in."""
+        sample = self.url_for(ROUTE_VERSION, 1)
+        if sample is None or not sample.endswith("/1/"):
+            return lambda number: self.url_for(ROUTE_VERSION, number)
+        prefix = sample[: -len("1/")]
+        return lambda number: f"{prefix}{number}/"
 
     def _versions(self):
         raise NotImplementedError

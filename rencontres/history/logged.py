@@ -45,10 +45,10 @@ class LoggedHistory(BaseHistory):
             if shown:
                 rows.append((pk, time, revision_id, user_id, shown))
         authors = self.authors(user_id for _pk, _time, _rev, user_id, _names in rows)
-        specs = {spec.name: spec for spec in self.specs}
         versions = []
         previous_revision_id = None
         with self._language():
+            labels = {spec.name: self._display_label(spec) for spec in self.specs}
             for number, (pk, time, revision_id, user_id, names) in enumerate(rows, start=1):
                 versions.append(
                     Version(
@@ -59,7 +59,7 @@ class LoggedHistory(BaseHistory):
                         previous_revision_id=previous_revision_id,
                         author=authors.get(user_id, "") if show_author() else None,
                         tzinfo=self.tzinfo,
-                        fields=[(name, self._display_label(specs[name])) for name in names],
+                        fields=[(name, labels[name]) for name in names],
                         loader=partial(self._load, pk, names),
                     )
                 )
