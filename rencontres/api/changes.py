@@ -26,7 +26,6 @@ import json
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,7 +103,7 @@ def changes_payload(since=None, limit=None, api_url=None, now=None):
         time, pk = decode_cursor(since)
         if time < now - dt.timedelta(days=conf.CHANGES_RETENTION_DAYS):
             raise CursorGone(gone_message())
-        events = events.filter(Q(time__gt=time) | Q(time=time, pk__gt=pk))
+        events = events.after((time, pk))
         position = max(position, (time, pk))
     rows = list(
         events.values_list("pk", "time", "type", "page_id", "locale", "translation_key", "visible")[

@@ -14,6 +14,9 @@ Nothing here is ever a draft: events are written at publication; an event of a p
 that was not visible (private) is kept for its history but not *listed* in the change
 log. :class:`Redaction` records each value an administrator erased from the log.
 
+Readers: ``PublicationEvent.objects.listed().after(position)`` gives what consumers may
+learn, in order, after the ``(time, id)`` of the last event a reader handled.
+
 Signals for the layers that keep copies of what the log says (HTTP caches, webhooks):
 
 * :data:`events_recorded` — ``events`` (a list of :class:`PublicationEvent`), sent once
@@ -75,6 +78,21 @@ class PublicationEventQuerySet(models.QuerySet):
     def listed(self):
         """What the change log shows consumers, oldest first."""
         return self.filter(listed=True).order_by("time", "pk")
+
+    def after(self, position):
+        """The events after ``position`` — the ``(time, id)`` of the last one read, or
+        ``None`` for all — oldest first: a reader that keeps the position of the last
+        event it handled never skips or repeats one, even among events sharing a
+        timestamp. The change log's cursors encode such positions
+        (``rencontres.api.changes``); the webhooks keep theirs::
+
+            PublicationEvent.objects.listed().after((time, pk))[:100]
+        """
+        events = self.order_by("time", "pk")
+        if position is None:
+            return events
+        time, pk = position
+        return events.filter(models.Q(time__gt=time) | models.Q(time=time, pk__gt=pk))
 
 
 class PublicationEvent(models.Model):

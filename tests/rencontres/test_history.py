@@ -30,7 +30,7 @@ from home.demo import seed
 from home.demo.rencontres import load_rencontres
 from rencontres.history import backfill, comparison
 from rencontres.history.fields import history_fields
-from rencontres.history.text import format_published_at
+from rencontres.history.text import PublishedAtFormatter, format_published_at
 from rencontres.history.versions import (
     PUBLISH_ACTIONS,
     PageHistory,
@@ -925,3 +925,17 @@ def test_publication_time_states_the_zone_outside_paris():
         assert format_published_at(published, zoneinfo.ZoneInfo("Pacific/Noumea")) == (
             "26 novembre 2026 à 07:36 (UTC+11:00)"
         )
+
+
+def test_lists_format_their_dates_as_a_single_date_is():
+    """The formatter of a list of versions writes what ``format_published_at`` writes."""
+    moments = [
+        dt.datetime(2026, month, day, hour, 7, tzinfo=dt.UTC)
+        for month, day, hour in ((1, 1, 0), (3, 29, 1), (7, 14, 23), (11, 25, 20), (12, 31, 23))
+    ]
+    for language in ("fr", "en"):
+        for zone in (None, zoneinfo.ZoneInfo("Europe/Paris"), zoneinfo.ZoneInfo("Pacific/Noumea")):
+            with translation.override(language):
+                formatter = PublishedAtFormatter(zone)
+                for moment in moments:
+                    assert formatter(moment) == format_published_at(moment, zone)
