@@ -203,11 +203,11 @@ def baseline(home, count):
 
 
 def timed_import(path, index):
-    from rencontres.importers.decidim import read_export
+    from rencontres.importers.files import read_path
     from rencontres.importers.service import DecidimImporter
 
     began = time.perf_counter()
-    report = DecidimImporter(index).run(read_export(path))
+    report = DecidimImporter(index).run(read_path(path).rows)
     return time.perf_counter() - began, report
 
 
@@ -264,12 +264,12 @@ def run():
                 "rows_per_second": rate,
                 "created": len(report.created),
                 "updated": len(report.updated),
-                "unchanged": report.unchanged,
+                "unchanged": len(report.unchanged),
                 "skipped": len(report.skipped),
             }
             print(f"{label:37}: {rate:8.1f} rows/s ({MEETINGS} rows in {seconds:.1f} s: "
                   f"{len(report.created)} created, {len(report.updated)} updated, "
-                  f"{report.unchanged} unchanged, {len(report.skipped)} skipped)")  # fmt: skip
+                  f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped)")  # fmt: skip
         first_rate = results["first import"]["rows_per_second"]
         print(f"first import vs baseline: x{first_rate / results['baseline']['per_second']:.1f}")
     results["check"] = check(index)

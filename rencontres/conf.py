@@ -67,6 +67,21 @@ SETTINGS = {
         "Whether publishing a source page (or saving an organisation) pushes its "
         "synchronised fields to its translations.",
     ),
+    "IMPORT_MAX_FILE_SIZE": Setting(
+        50 * 1024 * 1024,
+        "Bytes of the largest file the Decidim import accepts (a CSV, a JSON or the "
+        "open-data ZIP, as uploaded, downloaded or read from disk).",
+    ),
+    "IMPORT_MAX_UNCOMPRESSED_SIZE": Setting(
+        200 * 1024 * 1024,
+        "Bytes the Decidim import decompresses at most from a ZIP (the meetings file "
+        "inside it): beyond, the archive is refused as a ZIP bomb.",
+    ),
+    "IMPORT_MAX_COMPRESSION_RATIO": Setting(
+        200,
+        "Largest ratio of decompressed to compressed size of the meetings file inside a "
+        "ZIP (checked past its first megabyte): beyond, the archive is refused as a ZIP bomb.",
+    ),
     "INDEX_PARENT_PAGE_TYPES": Setting(
         None,
         "Page types under which a rencontres index may be created (« app.Model » "

@@ -19,8 +19,8 @@ What a row contains
     (``2030-05-12T18:00:00+11:00``) and the IANA time zone, format, status, upcoming /
     past (derived from the end, at the time of the export), place, online link,
     registration, organisers' names joined by ``; ``, the description and the report as
-    plain text (a section reads ``Pourquoi ? — item; item``), attendance and the date of
-    the last publication.
+    plain text, the history's (:mod:`rencontres.text`: a section reads its heading, then
+    one ``•item`` line per item), attendance and the date of the last publication.
 
 Languages
     Translated fields (:data:`TRANSLATED_KEYS`: title, URL, description, venue, access
@@ -36,22 +36,22 @@ Labels
     depend on it.
 
 Queries
-    A constant number per 500 rows (pages, organisers, organisations, translations),
-    whatever queryset is passed, even an admin listing's deferred or specific one.
+    A constant number per 500 rows (pages, organisers, organisations, translations, and
+    one per kind of image or document the descriptions and reports show), whatever
+    queryset is passed, even an admin listing's deferred or specific one.
 """
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from html import unescape
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .conf import conf
 from .models import RencontrePage
+from .text import prefetch_streams, stream_text
 
 CHUNK_SIZE = 500
 
@@ -78,41 +78,9 @@ def _number(value):
     return value
 
 
-def _text(value):
-    """Rich text or HTML as one line of plain text."""
-    return " ".join(unescape(strip_tags(str(value))).split())
-
-
-def _block_text(block_type, value):
-    """One StreamField block as plain text (empty when it has nothing to read)."""
-    if block_type in {"pourquoi", "pour_qui", "comment", "section"}:
-        items = "; ".join(item.strip() for item in value.get("items") or [] if item.strip())
-        parts = [value.get("heading", "").strip(), (value.get("introduction") or "").strip()]
-        head = " ".join(part for part in parts if part)
-        return f"{head} — {items}" if items else head
-    if block_type == "texte":
-        return _text(value)
-    if block_type == "image":
-        image = value.get("image")
-        return value.get("caption") or value.get("alt_text") or (image.title if image else "")
-    if block_type == "document":
-        document = value.get("document")
-        return value.get("title") or (document.title if document else "")
-    if block_type == "citation":
-        author = value.get("author")
-        quote = f"« {value.get('text', '').strip()} »"
-        return f"{quote} — {author}" if author else quote
-    if block_type == "media":
-        return getattr(value, "url", "") or ""
-    return _text(value)
-
-
 def stream_to_text(stream_value):
-    """A description or report StreamField as plain text, one block per line."""
-    if not stream_value:
-        return ""
-    lines = (_block_text(child.block_type, child.value) for child in stream_value)
-    return "\n".join(line for line in lines if line)
+    """A description or report as plain text: the one text of :mod:`rencontres.text`."""
+    return stream_text(stream_value)
 
 
 def _period(page):
@@ -237,6 +205,9 @@ def _load(ids, languages, published_only):
     ).select_related("locale")
     if published_only:
         translations = translations.live().public()
+    # A page of the export is its own translation: one object each, converted once.
+    translations = [by_id.get(translation.pk, translation) for translation in translations]
+    prefetch_streams({*by_id.values(), *translations}, "description", "report")
     by_key = {}
     for translation in translations:
         by_key.setdefault(translation.translation_key, {})[translation.locale.language_code] = (

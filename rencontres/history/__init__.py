@@ -2,11 +2,12 @@
 
 One module per job, each importing only those above it in this list:
 
-* :mod:`.text`: values written for people (language names, labelled lines, dates in
-  the rencontre's time zone, notes for removed blocks and fields);
+* :mod:`.text`: values written for people (language names, dates in the rencontre's
+  time zone, notes for removed blocks and fields);
 * :mod:`.fields`: which fields of a page the history shows;
 * :mod:`.references`: the objects revisions reference, loaded in bulk;
-* :mod:`.lines`: stored values (HTML, StreamField data) as lines of text;
+* :mod:`.lines`: stored values (HTML, StreamField data) as lines of text, the one text
+  of the content (:mod:`rencontres.text`, the blocks' ``text_lines``);
 * :mod:`.revisions`: one revision's content as lines per field;
 * :mod:`.diffs`: what changed in a field, line by line;
 * :mod:`.base`: a version, the routes, what every reader of a history shares;

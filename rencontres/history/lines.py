@@ -1,60 +1,28 @@
-"""Stored (raw, JSON) values as lines of readable text: HTML as paragraphs and ``•item``
-lines, a StreamField's sections as their heading followed by ``•item`` lines, structs as
-labelled lines, and whatever a removed block or field held.
+"""Stored (raw, JSON) values as lines of readable text: the one text of the content
+(:mod:`rencontres.text`) that the exports, the calendars and the search index read too.
 
-These functions read the raw data a revision stores, not block values: a revision
-may hold block types or struct children the code no longer has, which are kept as a
-note and the texts they held.
+A revision may hold block types or struct children the code no longer has, which are
+kept as a note and the texts they held, so these functions read the raw data a
+revision stores. A section, a quotation or rich text (blocks that read themselves
+with no query) is turned into its block value and asked for its ``text_lines``, the
+same method the other consumers call; images, documents and other chosen objects are
+read here, their references resolved in bulk for every revision at once.
 """
 
 import json
 
-from bs4 import BeautifulSoup
 from django.utils.dateparse import parse_date, parse_datetime
 from wagtail import blocks
 
+from ..text import BULLET, html_lines, labelled, plain_lines
 from .references import Lazy
 from .text import (
-    BULLET,
     format_date,
     format_datetime,
-    labelled,
     removed_block_note,
     removed_field_note,
     yes_no,
 )
-
-
-def html_lines(html):
-    """Readable lines of an HTML fragment: one per paragraph or heading, ``•`` per item."""
-    if not html:
-        return []
-    soup = BeautifulSoup(str(html), "html.parser")
-    lines = []
-
-    def walk(node):
-        for child in node.children:
-            name = getattr(child, "name", None)
-            if name is None:
-                text = str(child).strip()
-                if text:
-                    lines.append(" ".join(text.split()))
-            elif name in ("ul", "ol"):
-                for item in child.find_all("li", recursive=False):
-                    text = " ".join(item.get_text(" ").split())
-                    if text:
-                        lines.append(BULLET + text)
-            elif name in ("div", "section", "article", "blockquote"):
-                walk(child)
-            elif name == "br":
-                continue
-            else:
-                text = " ".join(child.get_text(" ").split())
-                if text:
-                    lines.append(text)
-
-    walk(soup)
-    return lines
 
 
 def raw_lines(value):
@@ -79,11 +47,6 @@ def raw_lines(value):
     else:
         lines.append(str(value))
     return lines
-
-
-def text_lines(text):
-    """The non-blank lines of a plain text, without trailing spaces."""
-    return [line.rstrip() for line in str(text).splitlines() if line.strip()]
 
 
 def load_stream_data(raw):
@@ -120,8 +83,62 @@ def stream_lines(stream_block, raw, resolver):
     return lines
 
 
+def _holds_chooser(block):
+    if isinstance(block, blocks.ChooserBlock):
+        return True
+    if isinstance(block, blocks.ListBlock):
+        return _holds_chooser(block.child_block)
+    children = getattr(block, "child_blocks", {})
+    return any(_holds_chooser(child) for child in children.values())
+
+
+def _reads_itself(block):
+    """Whether ``block`` computes its own text from a value built with no query: it
+    has ``text_lines`` and holds no chooser (a section, a quotation, rich text, an
+    embed). Streams are read here, block by block, to keep their removed blocks."""
+    return (
+        hasattr(block, "text_lines")
+        and not isinstance(block, blocks.StreamBlock)
+        and not _holds_chooser(block)
+    )
+
+
+def _well_formed(block, raw):
+    """Whether a struct's raw value has the shape its value needs (lists are lists,
+    texts are texts); old or hand-edited data that does not is read as raw lines."""
+    if not isinstance(raw, dict):
+        return False
+    for name, child in block.child_blocks.items():
+        value = raw.get(name)
+        if value is None:
+            continue
+        if isinstance(child, blocks.ListBlock):
+            if not isinstance(value, list):
+                return False
+        elif not isinstance(value, str):
+            return False
+    return True
+
+
+def value_lines(block, raw):
+    """The lines a block's value computes (``text_lines``), built from its raw data;
+    ``None`` when the history reads the raw data itself."""
+    if not _reads_itself(block):
+        return None
+    if isinstance(block, blocks.StructBlock):
+        if not _well_formed(block, raw):
+            return None
+        return block.to_python(raw).text_lines() + removed_children_lines(block, raw)
+    if not isinstance(raw, str):
+        return None
+    return block.text_lines(block.to_python(raw))
+
+
 def block_lines(block, raw, resolver):
     """Readable lines of one block's raw value."""
+    lines = value_lines(block, raw)
+    if lines is not None:
+        return lines
     if isinstance(block, blocks.StructBlock):
         return struct_lines(block, raw, resolver)
     if isinstance(block, blocks.StreamBlock):
@@ -133,7 +150,7 @@ def block_lines(block, raw, resolver):
     if isinstance(block, (blocks.RichTextBlock, blocks.RawHTMLBlock)):
         return html_lines(raw)
     if isinstance(block, (blocks.CharBlock, blocks.TextBlock)):
-        return text_lines(raw)
+        return plain_lines(raw)
     if isinstance(block, blocks.ChooserBlock):
         ref = resolver.ref(block.model_class, raw)  # target_model may be "app.Model"
         if ref is None:
@@ -199,6 +216,13 @@ def struct_lines(block, raw, resolver):
             lines += sub[1:]
         else:
             lines += sub
+    return lines + removed_children_lines(block, raw)
+
+
+def removed_children_lines(block, raw):
+    """What a struct's raw value holds for children the struct no longer has, each
+    after a note."""
+    lines = []
     for name, value in raw.items():
         if name not in block.child_blocks:
             held = raw_lines(value)

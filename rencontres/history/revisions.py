@@ -15,7 +15,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from modelcluster.fields import ParentalKey
 from wagtail.fields import RichTextField, StreamField
 
-from .lines import html_lines, raw_lines, stream_lines, text_lines
+from ..text import html_lines, plain_lines
+from .lines import raw_lines, stream_lines
 from .references import Lazy
 from .text import format_date, format_datetime_in, yes_no
 
@@ -123,7 +124,7 @@ class RevisionReader:
             except ValidationError:
                 return [str(raw)]
         if isinstance(raw, str):
-            return text_lines(raw)
+            return plain_lines(raw)
         return raw_lines(raw)
 
     def child_lines(self, related_model, raw):

@@ -1,5 +1,6 @@
-"""Values written for people: language names, labelled lines, dates in the rencontre's
-own time zone and the notes that stand for removed blocks and fields."""
+"""Values written for people: language names, dates in the rencontre's own time zone
+and the notes that stand for removed blocks and fields. Labelled lines, bullets and the
+text of HTML are the content's (:mod:`rencontres.text`), shared with the exports."""
 
 import datetime as dt
 
@@ -10,9 +11,6 @@ from django.utils.translation import gettext as _
 from ..conf import conf
 from ..models.geography import is_paris_time, utc_offset, zone_label, zone_of
 
-#: The mark of a list item in the text of a field (« •Partager un diagnostic »).
-BULLET = "•"
-
 
 def language_name(code):
     """« Français », « English »: a content language named in itself, as language
@@ -22,11 +20,6 @@ def language_name(code):
     except KeyError:
         languages = dict(conf.content_languages)
         return str(languages.get(code, code))
-
-
-def labelled(label, value):
-    """« Légende : Une photo »: a value after its label."""
-    return _("%(label)s : %(value)s") % {"label": capfirst(str(label)), "value": value}
 
 
 def yes_no(value):

@@ -16,20 +16,34 @@ For each row of the export:
 English (or any other content language) values become the page's translation through
 wagtail-localize (:mod:`.translations`). With ``dry_run`` the same decisions are made
 and reported, and nothing is written.
+
+Callers (the command, the admin) use :func:`preview_import` and :func:`perform_import`
+on a file read by :mod:`.files`; both return an :class:`ImportReport`.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from ..conf import conf
+from ..dates import format_day, format_time
+from ..exports import stream_to_text
 from ..models import Departement, ImportRecord, RencontrePage
-from .decidim import DepartementLookup, Meeting, MeetingMapper, RowError, _text, source_hash
+from ..models.choices import RencontreFormat
+from .decidim import (
+    DepartementLookup,
+    Meeting,
+    MeetingMapper,
+    RowError,
+    _text,
+    _translated,
+    source_hash,
+)
 from .translations import ensure_translated_ancestors, get_locale, translate_page, translation_of
 from .writer import (
     STREAM_FIELDS,
@@ -56,35 +70,131 @@ class Change:
 
 
 @dataclass
+class FieldConflict:
+    """One conflicting field: its value here (kept) and in Decidim, as readable text."""
+
+    field: str
+    label: str
+    here: str
+    decidim: str
+
+
+@dataclass
 class Conflict:
-    """Fields changed both in Decidim and here since the last import: kept as edited here."""
+    """Fields changed both in Decidim and here since the last import: kept as edited here.
+    ``fields`` are their names, ``values`` their :class:`FieldConflict`."""
 
     line: int
     decidim_id: str
     title: str
     language: str
     fields: list
+    values: list = field(default_factory=list)
+
+
+@dataclass
+class Inference:
+    """The format given to a meeting whose export has no meeting type, and why."""
+
+    line: int
+    decidim_id: str
+    title: str
+    format: str
+    label: str
+    reason: str
 
 
 @dataclass
 class ImportReport:
+    """What an import did, or would do (``dry_run``): the preview and the final report.
+
+    Every row of the file is in exactly one of ``created``, ``updated``, ``unchanged``
+    (:class:`Change`) and ``skipped`` (:class:`.decidim.RowError`: line and reasons);
+    ``conflicts`` and ``inferred`` add detail to some of them."""
+
     dry_run: bool = False
+    file: str = ""
     total: int = 0
     created: list = field(default_factory=list)
     updated: list = field(default_factory=list)
-    unchanged: int = 0
+    unchanged: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
+    inferred: list = field(default_factory=list)
     translated: int = 0
     translation_errors: list = field(default_factory=list)
 
     def mark(self):
         """Where the report stands, to forget what a rolled-back page added to it."""
-        return len(self.updated), len(self.conflicts), self.unchanged, self.translated
+        lists = (self.updated, self.conflicts, self.unchanged, self.inferred)
+        return tuple(len(items) for items in lists), self.translated
 
     def reset(self, mark):
-        updated, conflicts, self.unchanged, self.translated = mark
-        del self.updated[updated:], self.conflicts[conflicts:]
+        lengths, self.translated = mark
+        lists = (self.updated, self.conflicts, self.unchanged, self.inferred)
+        for items, length in zip(lists, lengths, strict=True):
+            del items[length:]
+
+    @property
+    def counts(self):
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
+            "conflicts": len(self.conflicts),
+            "inferred": len(self.inferred),
+        }
+
+    def as_dict(self):
+        """The report as JSON data (to keep it, or hand it to a template or a script)."""
+        data = asdict(self)
+        data["counts"] = self.counts
+        for change in data["updated"]:
+            change["labels"] = [field_label(name) for name in change["fields"]]
+        for conflict in data["conflicts"]:
+            conflict["labels"] = [field_label(name) for name in conflict["fields"]]
+        return data
+
+    def rows(self):
+        """The report as table rows, one per event, header first (for a CSV download):
+        line, Decidim id, title, what happened, detail, field, value here, in Decidim."""
+        rows = [
+            [_("ligne"), _("id Decidim"), _("titre"), _("résultat"), _("détail"),
+             _("champ"), _("valeur ici"), _("valeur Decidim")]
+        ]  # fmt: skip
+        would = self.dry_run
+        events = []
+        for change in self.created:
+            events.append((change, _("serait créée") if would else _("créée"), ""))
+        for change in self.updated:
+            detail = ", ".join(field_label(name) for name in change.fields)
+            if change.draft:
+                detail += " " + _("(en brouillon)")
+            events.append((change, _("serait mise à jour") if would else _("mise à jour"), detail))
+        for change in self.unchanged:
+            events.append((change, _("inchangée"), ""))
+        for error in self.skipped:
+            reasons = " ; ".join(str(reason) for reason in error.reasons)
+            events.append((error, _("serait ignorée") if would else _("ignorée"), reasons))
+        for error in self.translation_errors:
+            reasons = " ; ".join(str(reason) for reason in error.reasons)
+            events.append((error, _("traduction non enregistrée"), reasons))
+        for inference in self.inferred:
+            detail = f"{inference.label} : {inference.reason}"
+            events.append((inference, _("format déduit"), detail))
+        for item, outcome, detail in sorted(events, key=lambda event: event[0].line):
+            rows.append(
+                [item.line, item.decidim_id, getattr(item, "title", ""), outcome, detail,
+                 "", "", ""]
+            )  # fmt: skip
+        for conflict in sorted(self.conflicts, key=lambda conflict: conflict.line):
+            for value in conflict.values:
+                rows.append(
+                    [conflict.line, conflict.decidim_id, conflict.title, _("conflit"),
+                     _("valeur d’ici conservée"), value.label, value.here, value.decidim]
+                )  # fmt: skip
+        return rows
 
 
 def field_label(name):
@@ -180,6 +290,41 @@ def diff_fields(current, new, imported, written):
     return changes, conflicts
 
 
+def display_value(page, name, value):
+    """A field's value as staff read it (a choice's label, a date in the rencontre's
+    local time, a description as text); "" when empty. ``page`` gives the time zone."""
+    if value is None or value == "" or value == []:
+        return ""
+    if name in STREAM_FIELDS:
+        if not hasattr(value, "raw_data"):
+            value = RencontrePage._meta.get_field(name).to_python(value)
+        return stream_to_text(value)
+    if name in ("start", "end", "registration_deadline"):
+        local = timezone.localtime(value, page.tzinfo)
+        return f"{format_day(local)}, {format_time(local)}"
+    try:
+        model_field = RencontrePage._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def conflict_values(page, new_values, names):
+    """The :class:`FieldConflict` of ``names``: the value on ``page`` (here) and in
+    ``new_values`` (from Decidim)."""
+    return [
+        FieldConflict(
+            name,
+            field_label(name),
+            display_value(page, name, getattr(page, name)),
+            display_value(page, name, new_values[name]),
+        )
+        for name in names
+    ]
+
+
 class _Rollback(Exception):  # noqa: N818 - internal control flow
     def __init__(self, reasons):
         self.reasons = reasons
@@ -262,7 +407,8 @@ class DecidimImporter:
             if record.page_id is None:
                 self._skip(RowError(row.line, decidim_id, [self._deleted_reason()]))
             else:
-                self.report.unchanged += 1
+                title = _translated(row.data, "title", self.source_language)
+                self.report.unchanged.append(Change(row.line, decidim_id, title))
             return
         meeting = self.mapper.map(row)
         if isinstance(meeting, RowError):
@@ -281,6 +427,21 @@ class DecidimImporter:
     def _skip(self, error):
         self.report.skipped.append(error)
 
+    def _infer(self, meeting):
+        inferred = meeting.inferred_format
+        if inferred is not None:
+            label = str(RencontreFormat(inferred.format).label)
+            self.report.inferred.append(
+                Inference(
+                    meeting.line,
+                    meeting.decidim_id,
+                    meeting.title,
+                    inferred.format,
+                    label,
+                    inferred.reason,
+                )
+            )
+
     # -- creation --------------------------------------------------------------------
 
     def _create(self, meeting: Meeting):
@@ -294,6 +455,7 @@ class DecidimImporter:
             self._skip(RowError(meeting.line, meeting.decidim_id, reasons))
             return
         self.report.created.append(Change(meeting.line, meeting.decidim_id, meeting.title))
+        self._infer(meeting)
         if self.dry_run:
             return
         source, fields = self.source_language, meeting.fields
@@ -375,9 +537,11 @@ class DecidimImporter:
             current, new_values, record.values.get(source, {}), written
         )
         if conflicts:
+            values = conflict_values(draft, meeting.fields, conflicts)
             self.report.conflicts.append(
-                Conflict(meeting.line, meeting.decidim_id, draft.title, source, conflicts)
+                Conflict(meeting.line, meeting.decidim_id, draft.title, source, conflicts, values)
             )
+        self._infer(meeting)
         is_draft = page.has_unpublished_changes or not page.live
         if changes:
             for name in changes:
@@ -411,7 +575,7 @@ class DecidimImporter:
                         Change(meeting.line, meeting.decidim_id, draft.title, translated)
                     )
         if not changes and not translated:
-            self.report.unchanged += 1
+            self.report.unchanged.append(Change(meeting.line, meeting.decidim_id, draft.title))
         if self.dry_run:
             return
         record.values[source] = new_values
@@ -430,6 +594,15 @@ class DecidimImporter:
             self._locales[language] = locale
         return self._locales[language]
 
+    def _existing_locale(self, language):
+        """The locale of ``language`` if it exists (a dry run creates none)."""
+        if language not in self._locales:
+            locale = Locale.objects.filter(language_code=language).first()
+            if locale is None:
+                return None
+            self._locales[language] = locale
+        return self._locales[language]
+
     def _translate(self, meeting, page, record, *, french_changed):
         """Write the page's translations; returns the names of the fields translated
         (``"<field> (<language>)"``) for the report."""
@@ -437,7 +610,10 @@ class DecidimImporter:
         for language, values in meeting.translations.items():
             new_values = fingerprints(values)
             written = dict(record.written.get(language, {}))
-            locale = self._locales.get(language) if self.dry_run else self._ready_locale(language)
+            if self.dry_run:
+                locale = self._existing_locale(language)
+            else:
+                locale = self._ready_locale(language)
             existing = translation_of(page, locale) if locale is not None else None
             if existing is None:
                 to_write, conflicts = list(values), []
@@ -457,7 +633,14 @@ class DecidimImporter:
                     ]
             if conflicts:
                 self.report.conflicts.append(
-                    Conflict(meeting.line, meeting.decidim_id, meeting.title, language, conflicts)
+                    Conflict(
+                        meeting.line,
+                        meeting.decidim_id,
+                        meeting.title,
+                        language,
+                        conflicts,
+                        conflict_values(existing, values, conflicts),
+                    )
                 )
             if self.dry_run:
                 translated.extend(f"{name} ({language})" for name in to_write)
@@ -473,3 +656,26 @@ class DecidimImporter:
             record.values[language] = new_values
             record.written[language] = written
         return translated
+
+
+# -- entry points ----------------------------------------------------------------------
+
+
+def preview_import(index, export, *, user=None):
+    """What importing ``export`` (a :class:`.files.ExportFile`) into ``index`` would do:
+    the import's own decisions — created, updated (which fields), unchanged, skipped
+    (line, reasons), conflicts (field, value here, value in Decidim), formats inferred —
+    with nothing written."""
+    importer = DecidimImporter(index, dry_run=True, user=user)
+    importer.report.file = export.label
+    return importer.run(export.rows)
+
+
+def perform_import(index, export, *, user=None, progress=None, batch_size=BATCH_SIZE):
+    """Import ``export`` into ``index``; returns the :class:`ImportReport`. New pages are
+    written in batches of ``batch_size``, each batch and each updated page in its own
+    transaction: an interruption leaves nothing half-written, and running it again
+    finishes the job."""
+    importer = DecidimImporter(index, user=user, progress=progress, batch_size=batch_size)
+    importer.report.file = export.label
+    return importer.run(export.rows)

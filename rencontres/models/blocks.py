@@ -1,5 +1,10 @@
 """StreamField blocks of a rencontre: the structured sections of its description
-(Pourquoi ?, Pour et avec qui ?, Comment ?) beside free content, and its report."""
+(Pourquoi ?, Pour et avec qui ?, Comment ?) beside free content, and its report.
+
+Each block knows its plain text (``text_lines(value)``, and ``text_lines()`` on the
+struct values): the one text that the history, the exports, the calendars, the meta
+descriptions and the search index read (see :mod:`rencontres.text`).
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -8,6 +13,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+
+from ..text import bulleted, html_lines, labelled, labelled_lines, plain_lines, stream_lines
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
@@ -19,27 +26,58 @@ __all__ = [
     "CommentBlock",
     "DescriptionBlock",
     "DocumentBlock",
+    "DocumentValue",
     "ImageBlock",
+    "ImageValue",
     "PourQuiBlock",
     "PourquoiBlock",
     "QuoteBlock",
+    "QuoteValue",
     "ReportBlock",
     "RichTextBlock",
     "SectionBlock",
     "SectionValue",
+    "TextBlockMixin",
     "VideoBlock",
 ]
 
 
-class SectionValue(blocks.StructValue):
-    """A section's derived values, so templates and diffs never recompute them."""
+class TextBlockMixin:
+    """A block that reads as the one plain text (:mod:`rencontres.text`), in the
+    search index too: what a visitor finds is what the exports and the history show."""
+
+    def text_lines(self, value):
+        """The value's lines of plain text (a struct value computes its own)."""
+        return value.text_lines()
+
+    def get_searchable_content(self, value):
+        return [str(line) for line in self.text_lines(value)] if value is not None else []
+
+
+class TextStructValue(blocks.StructValue):
+    """A struct value with its children's labels at hand, for labelled lines."""
+
+    def label_of(self, name):
+        return self.block.child_blocks[name].label
+
+
+class SectionValue(TextStructValue):
+    """A section's derived values, so templates, exports and diffs never recompute them."""
 
     @property
     def non_empty_items(self):
         return [item for item in self.get("items") or [] if item and item.strip()]
 
+    def text_lines(self):
+        """« Pourquoi ? », « Introduction : … » if any, then one « •item » line per item."""
+        lines = plain_lines(self.get("heading"))
+        lines += labelled_lines(self.label_of("introduction"), self.get("introduction"))
+        for item in self.get("items") or ():
+            lines += bulleted(plain_lines(item))
+        return lines
 
-class SectionBlock(blocks.StructBlock):
+
+class SectionBlock(TextBlockMixin, blocks.StructBlock):
     """A heading, an optional introduction and a bulleted list of items.
 
     The three named sections of a rencontre (``pourquoi``, ``pour_qui``,
@@ -120,12 +158,19 @@ class CommentBlock(SectionBlock):
         }
 
 
-class RichTextBlock(blocks.RichTextBlock):
+class RichTextBlock(TextBlockMixin, blocks.RichTextBlock):
     """Free text with a limited set of formats."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_TEXT_FEATURES)
         super().__init__(**kwargs)
+
+    def text_lines(self, value):
+        """One line per paragraph or heading, one « •item » line per list item.
+
+        Reads the stored HTML (``value.source``): links are never expanded, so no query.
+        """
+        return html_lines(getattr(value, "source", value))
 
     class Meta:
         icon = "pilcrow"
@@ -139,7 +184,18 @@ class RichTextBlock(blocks.RichTextBlock):
         )
 
 
-class ImageBlock(blocks.StructBlock):
+class ImageValue(TextStructValue):
+    def text_lines(self):
+        """« Image : <title> », « Texte alternatif : … », « Légende : … »."""
+        lines = []
+        if self.get("image") is not None:
+            lines.append(labelled(self.label_of("image"), self["image"]))
+        lines += labelled_lines(self.label_of("alt_text"), self.get("alt_text"))
+        lines += labelled_lines(self.label_of("caption"), self.get("caption"))
+        return lines
+
+
+class ImageBlock(TextBlockMixin, blocks.StructBlock):
     """An image with its alternative text and an optional caption."""
 
     image = ImageChooserBlock(label=_("Image"))
@@ -156,6 +212,7 @@ class ImageBlock(blocks.StructBlock):
         label = _("Image")
         template = "rencontres/blocks/image.html"
         preview_template = PREVIEW_TEMPLATE
+        value_class = ImageValue
         description = _("Une image avec son texte alternatif et sa légende.")
         preview_value = {"alt_text": "", "caption": "Atelier territorial, 2023"}
 
@@ -166,7 +223,17 @@ class ImageBlock(blocks.StructBlock):
         return self.normalize(value)
 
 
-class DocumentBlock(blocks.StructBlock):
+class DocumentValue(TextStructValue):
+    def text_lines(self):
+        """« Document : <title> », then « Intitulé du lien : … » if any."""
+        lines = []
+        if self.get("document") is not None:
+            lines.append(labelled(self.label_of("document"), self["document"]))
+        lines += labelled_lines(self.label_of("title"), self.get("title"))
+        return lines
+
+
+class DocumentBlock(TextBlockMixin, blocks.StructBlock):
     """A downloadable document (programme, report, slides)."""
 
     document = DocumentChooserBlock(label=_("Document"))
@@ -182,6 +249,7 @@ class DocumentBlock(blocks.StructBlock):
         label = _("Document")
         template = "rencontres/blocks/document.html"
         preview_template = PREVIEW_TEMPLATE
+        value_class = DocumentValue
         description = _("Un document à télécharger : programme, support, compte rendu.")
         preview_value = {"title": "Programme de la rencontre (PDF)"}
 
@@ -195,7 +263,15 @@ class DocumentBlock(blocks.StructBlock):
         return {**(parent_context or {}), "is_block_preview": True}
 
 
-class QuoteBlock(blocks.StructBlock):
+class QuoteValue(TextStructValue):
+    def text_lines(self):
+        """The quotation's lines, then « Auteur ou autrice : … » if any."""
+        return plain_lines(self.get("text")) + labelled_lines(
+            self.label_of("author"), self.get("author")
+        )
+
+
+class QuoteBlock(TextBlockMixin, blocks.StructBlock):
     """A quotation with its author."""
 
     text = blocks.TextBlock(label=_("Citation"))
@@ -206,6 +282,7 @@ class QuoteBlock(blocks.StructBlock):
         label = _("Citation")
         template = "rencontres/blocks/quote.html"
         preview_template = PREVIEW_TEMPLATE
+        value_class = QuoteValue
         description = _("Une citation et son auteur ou autrice.")
         preview_value = {
             "text": "Les habitants sont les premiers experts de leur quartier.",
@@ -213,8 +290,13 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
-class VideoBlock(EmbedBlock):
+class VideoBlock(TextBlockMixin, EmbedBlock):
     """An embedded video or other media, by its URL."""
+
+    def text_lines(self, value):
+        """« Média intégré : <url> »."""
+        url = getattr(value, "url", value)
+        return [labelled(self.label, url)] if url else []
 
     class Meta:
         icon = "media"
@@ -226,7 +308,14 @@ class VideoBlock(EmbedBlock):
         preview_value = "https://video.example.org/atelier-territorial"
 
 
-class DescriptionBlock(blocks.StreamBlock):
+class TextStreamBlock(TextBlockMixin, blocks.StreamBlock):
+    """A stream that reads as its blocks' lines, one after the other."""
+
+    def text_lines(self, value):
+        return stream_lines(value)
+
+
+class DescriptionBlock(TextStreamBlock):
     """The description of a rencontre: the three sections first, then free content."""
 
     pourquoi = PourquoiBlock()
@@ -247,7 +336,7 @@ class DescriptionBlock(blocks.StreamBlock):
         }
 
 
-class ReportBlock(blocks.StreamBlock):
+class ReportBlock(TextStreamBlock):
     """The report (compte rendu) written after the rencontre."""
 
     section = SectionBlock()

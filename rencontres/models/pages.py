@@ -205,7 +205,10 @@ class RencontrePage(RoutablePageMixin, Page):
         _("lien de la rencontre en ligne"),
         max_length=500,
         blank=True,
-        help_text=_("Obligatoire pour une rencontre en ligne ou hybride."),
+        help_text=_(
+            "Pour une rencontre en ligne ou hybride. Laissé vide, la page annonce que le "
+            "lien sera communiqué aux inscrits."
+        ),
     )
 
     registration_mode = models.CharField(
@@ -464,10 +467,6 @@ class RencontrePage(RoutablePageMixin, Page):
         errors = {}
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("La fin de la rencontre doit être postérieure à son début.")
-        if self.format in FORMATS_ONLINE and not self.online_url:
-            errors["online_url"] = _(
-                "Indiquez le lien de connexion d’une rencontre en ligne ou hybride."
-            )
         if self.format in FORMATS_WITH_PLACE:
             if not self.commune:
                 errors["commune"] = _(

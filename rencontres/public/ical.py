@@ -4,7 +4,8 @@
   feeds and republications, unique across sites;
 * DTSTART/DTEND in the rencontre's own zone (``TZID``), with the VTIMEZONE components;
 * LOCATION only when there is a place; the online link as ``CONFERENCE`` (RFC 7986)
-  and in the DESCRIPTION, which is plain text;
+  and in the DESCRIPTION, which is plain text: the description reads as in the history
+  and the exports (:mod:`rencontres.text`);
 * STATUS: CANCELLED for a cancelled rencontre, TENTATIVE when postponed;
 * SEQUENCE: the number of publications after the first, so calendars take each
   published change as an update (``publication_count`` from
@@ -18,7 +19,7 @@ from wagtail.models import Site
 
 from ..conf import conf
 from ..models import RencontreStatus
-from .seo import plain_text_description
+from ..text import prefetch_streams, stream_text
 
 PRODID = "-//Rencontres//Wagtail//FR"
 STATUS = {
@@ -53,13 +54,15 @@ def _description(page, url, organisers):
     if organisers:
         names = ", ".join(organisation.name for organisation in organisers)
         lines += [_("Organisée par : %(names)s") % {"names": names}, ""]
-    text = plain_text_description(page.description)
+    text = stream_text(page.description)
     if text:
         lines += [text, ""]
     if page.has_place and page.access_notes:
         lines += [_("Accès : %(notes)s") % {"notes": page.access_notes}, ""]
     if page.is_online and page.online_url:
         lines += [_("Lien de la rencontre en ligne : %(url)s") % {"url": page.online_url}, ""]
+    elif page.is_online:
+        lines += [_("Le lien de connexion sera communiqué aux inscrits."), ""]
     lines.append(_("Plus d’informations : %(url)s") % {"url": url})
     return "\n".join(lines)
 
@@ -110,7 +113,8 @@ def build_calendar(pages, request, *, name):
     refresh = conf.ICAL_REFRESH
     calendar.add("x-published-ttl", refresh)
     domain = uid_domain(request)
-    for page in pages:
+    # The descriptions' images and documents: one query for every rencontre.
+    for page in prefetch_streams(pages, "description"):
         calendar.add_component(build_event(page, request, domain))
     calendar.add_missing_timezones()
     return calendar.to_ical()

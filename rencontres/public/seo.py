@@ -1,22 +1,22 @@
 """What search engines and social networks read about a rencontre.
 
-* :func:`plain_text_description`: the description StreamField as plain text, from its
-  raw data (no query, whatever the blocks), for calendars, feeds and meta tags;
+* :func:`summary_text`: one line of the description's text (:mod:`rencontres.text`,
+  what the history, the exports and the calendars show): the first section's items,
+  for the meta description and the feeds;
 * :func:`meta_description`: the page's ``search_description`` or a summary built from
   its date, place and first section;
 * :func:`event_json_ld`: a schema.org ``Event`` (eventStatus, eventAttendanceMode,
   Place and/or VirtualLocation, organizer, start and end with their UTC offset).
 """
 
-import html
 import json
 
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from ..dates import date_range_text
 from ..models import RegistrationMode, RencontreFormat, RencontreStatus
+from ..text import BULLET, block_lines
 
 SCHEMA = "https://schema.org/"
 EVENT_STATUS = {
@@ -30,59 +30,29 @@ ATTENDANCE_MODE = {
     RencontreFormat.EN_LIGNE: "OnlineEventAttendanceMode",
     RencontreFormat.HYBRIDE: "MixedEventAttendanceMode",
 }
-SECTION_TYPES = {"pourquoi", "pour_qui", "comment", "section"}
+#: The blocks a one-line summary reads: sections, rich text, quotations.
+SUMMARY_BLOCK_TYPES = {"pourquoi", "pour_qui", "comment", "section", "texte", "citation"}
 META_DESCRIPTION_LENGTH = 160
 
 
-def _html_to_text(value):
-    return " ".join(html.unescape(strip_tags(value or "")).split())
-
-
-def _list_items(items):
-    """ListBlock raw data: plain values, or ``{"type": "item", "value": …}`` dicts."""
-    for item in items or []:
-        value = item.get("value") if isinstance(item, dict) else item
-        if isinstance(value, str) and value.strip():
-            yield value.strip()
-
-
-def description_blocks(stream):
-    """``(heading, introduction, [items])`` and ``(None, text, [])`` from a StreamField."""
-    for block in stream.raw_data if stream else []:
-        kind, value = block.get("type"), block.get("value")
-        if kind in SECTION_TYPES and isinstance(value, dict):
-            yield (
-                (value.get("heading") or "").strip(),
-                (value.get("introduction") or "").strip(),
-                list(_list_items(value.get("items"))),
-            )
-        elif kind == "texte" and isinstance(value, str):
-            text = _html_to_text(value)
-            if text:
-                yield None, text, []
-        elif kind == "citation" and isinstance(value, dict) and value.get("text"):
-            author = (value.get("author") or "").strip()
-            quote = f"« {value['text'].strip()} »"
-            yield None, f"{quote} — {author}" if author else quote, []
-
-
-def plain_text_description(stream):
-    """The description as plain text: headings, paragraphs and "- " list items."""
-    parts = []
-    for heading, text, items in description_blocks(stream):
-        lines = [line for line in (heading, text) if line]
-        lines += [f"- {item}" for item in items]
-        parts.append("\n".join(lines))
-    return "\n\n".join(part for part in parts if part)
-
-
 def summary_text(stream):
-    """The first section's items (or the first paragraph), on one line."""
-    for _heading, text, items in description_blocks(stream):
+    """One line of the description's text, from its first block of text (a section, rich
+    text or a quotation): its ``•`` items joined (« a; b »), else its lines joined.
+
+    Images, documents and embeds are skipped without being loaded (no query).
+    """
+    if not stream:
+        return ""
+    for position, raw in enumerate(stream.raw_data):
+        if raw.get("type") not in SUMMARY_BLOCK_TYPES:
+            continue
+        child = stream[position]
+        lines = [str(line) for line in block_lines(child.block, child.value)]
+        items = [line.removeprefix(BULLET) for line in lines if line.startswith(BULLET)]
         if items:
             return "; ".join(items)
-        if text:
-            return text
+        if lines:
+            return " ".join(lines)
     return ""
 
 
@@ -144,8 +114,10 @@ def event_data(page, request, *, organisers, image_url=None):
     locations = []
     if page.has_place:
         locations.append(_place(page))
-    if page.is_online and page.online_url:
-        locations.append({"@type": "VirtualLocation", "url": page.online_url})
+    if page.is_online:
+        # schema.org wants a VirtualLocation with a URL for an online event; when the
+        # link is sent to registered participants only, the page says how to join.
+        locations.append({"@type": "VirtualLocation", "url": page.online_url or url})
     if locations:
         data["location"] = locations[0] if len(locations) == 1 else locations
     if organisers:

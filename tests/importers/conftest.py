@@ -6,6 +6,7 @@ and the nested JSON), see ``data/README.md``.
 """
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,31 @@ from django.core.management import call_command
 from tests.factories import build_site
 
 DATA = Path(__file__).parent / "data"
+HOST = "concertation.example.gouv.fr"
+# The other exports of Decidim's open data, in data/open_data/ (see data/README.md).
+OTHER_EXPORTS = (
+    "meeting_comments",
+    "proposals",
+    "proposal_comments",
+    "results",
+    "debates",
+    "participatory_processes",
+)
+
+
+def open_data_zip(path, meetings="meetings_v028.csv", *, others=OTHER_EXPORTS, readme=True):
+    """Write at ``path`` a ZIP shaped like Decidim's « Données ouvertes » download: one
+    ``<host>-open-data-<export>.csv`` per export (the meetings from ``meetings``, a file
+    of data/, None for none), then README.md and LICENSE.md as 0.28 adds them."""
+    members = [(f"{HOST}-open-data-meetings.csv", DATA / meetings)] if meetings else []
+    members += [(f"{HOST}-open-data-{name}.csv", DATA / "open_data" / f"{name}.csv")
+                for name in others]  # fmt: skip
+    if readme:
+        members += [(name, DATA / "open_data" / name) for name in ("README.md", "LICENSE.md")]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, source in members:
+            archive.writestr(name, source.read_bytes())
+    return path
 
 
 class TerminalIO(io.StringIO):

@@ -336,7 +336,7 @@ def test_rows_with_errors_are_reported_and_the_others_imported(run_import):
     [
         ("not_decidim.csv", None, "colonnes manquantes : id, title/fr, start_time, end_time"),
         ("not_decidim.json", None, "pas une liste de rencontres"),
-        ("export.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ce n’est pas un fichier texte"),
+        ("export.pdf", b"%PDF-1.7\n1 0 obj\x00\x01", "ce n’est pas un fichier texte"),
         ("vide.csv", b"   \n", "le fichier est vide"),
         ("tronque.json", b'[{"id": 1, "title": {"fr": "A"}', "JSON illisible"),
     ],

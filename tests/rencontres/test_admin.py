@@ -376,7 +376,7 @@ class ListingTests(WagtailPageTestCase):
             timezone.localtime(self.loire.start, self.loire.tzinfo).isoformat(),
         )
         self.assertIn(
-            "Pourquoi ? — Partager un diagnostic; Collecter des avis", loire["Description (fr)"]
+            "Pourquoi ?\n•Partager un diagnostic\n•Collecter des avis", loire["Description (fr)"]
         )
         self.assertTrue(loire["Adresse de la page (fr)"].endswith(self.loire.url))
         self.assertIn("Titre (en)", rows[0])

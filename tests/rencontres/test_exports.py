@@ -96,7 +96,7 @@ class ExportTests(TestCase):
         self.assertEqual(row["organisers"], "Kaléido’Scop; Centre social Les Trois Quartiers")
         self.assertEqual(
             row["description_fr"],
-            "Pourquoi ? — Partager un diagnostic; Collecter des avis\nComment ? — Atelier de 2h30",
+            "Pourquoi ?\n•Partager un diagnostic\n•Collecter des avis\nComment ?\n•Atelier de 2h30",
         )
         self.assertEqual(row["venue_fr"], "Maison du citoyen")
         published = dt.datetime.fromisoformat(row["last_published_at"])

@@ -101,7 +101,7 @@ class CalendarTests(TestCase):
         (event,) = events(self.page_calendar(self.gier))
         description = str(event["DESCRIPTION"])
         self.assertIn("Organisée par : Kaléido’Scop", description)
-        self.assertIn("Pourquoi ?\n- Partager un diagnostic\n- Collecter des avis", description)
+        self.assertIn("Pourquoi ?\n•Partager un diagnostic\n•Collecter des avis", description)
         self.assertIn("Un atelier ouvert & gratuit.", description)
         self.assertIn("Accès : Tram T1 arrêt Mairie.", description)
         self.assertIn(f"Plus d’informations : {self.gier.full_url}", description)

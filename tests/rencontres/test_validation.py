@@ -51,16 +51,17 @@ class ValidationTests(WagtailPageTestCase):
         self.assertIn(message, errors["end"])
         self.assertEqual(self.existing.title, "Atelier existant")
 
-    def test_online_link_for_en_ligne_and_hybride(self):
-        message = "Indiquez le lien de connexion d’une rencontre en ligne ou hybride."
+    def test_the_online_link_may_be_left_empty(self):
+        # Often sent to registered participants only: the page then says so.
+        url = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", self.index.pk])
         for format_ in ("en_ligne", "hybride"):
             with self.subTest(format_):
-                errors = self.create(format=format_, online_url="")
-                self.assertIn(message, errors["online_url"])
-        errors = self.edit(format="en_ligne", online_url="")
-        self.assertIn(message, errors["online_url"])
-        # Not asked of a présentiel rencontre.
-        self.assertNotIn("online_url", self.create(format="presentiel", end="2030-05-12 13:00"))
+                data = rencontre_form_data(format=format_, online_url="", slug=f"atelier-{format_}")
+                self.assertEqual(self.client.post(url, data).status_code, 302)
+                created = RencontrePage.objects.get(slug=f"atelier-{format_}")
+                self.assertEqual((created.format, created.online_url), (format_, ""))
+        # A link that is no URL is still refused.
+        self.assertIn("online_url", self.create(format="en_ligne", online_url="visio du soir"))
 
     def test_commune_and_postcode_for_presentiel_and_hybride(self):
         for format_ in ("presentiel", "hybride"):

@@ -1,7 +1,8 @@
 """``manage.py import_decidim FILE``: bring Decidim's meetings in as rencontres.
 
-Reads Decidim's export of meetings (CSV or JSON, see :mod:`rencontres.importers.decidim`)
-and creates or updates one rencontre page per meeting under a rencontres index. Running
+Reads Decidim's export of meetings (CSV or JSON, see :mod:`rencontres.importers.decidim`),
+or its open-data ZIP as Decidim serves it (:mod:`rencontres.importers.files`), and
+creates or updates one rencontre page per meeting under a rencontres index. Running
 it again with the same file changes nothing; with a newer export it updates what changed
 in Decidim, except what editors changed here (reported as conflicts).
 """
@@ -17,9 +18,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from wagtail.models import Locale
 
 from rencontres.conf import conf
-from rencontres.importers.decidim import NotADecidimExport, read_export
-from rencontres.importers.service import DecidimImporter, field_label
-from rencontres.models import RencontreIndexPage
+from rencontres.importers.decidim import RefusedFile
+from rencontres.importers.files import read_path
+from rencontres.importers.service import field_label, perform_import, preview_import
+from rencontres.models import RencontreFormat, RencontreIndexPage
 
 RESUME = gettext_lazy(
     "Les rencontres déjà enregistrées le restent et aucune n’est à moitié écrite : "
@@ -80,13 +82,20 @@ def resolve_index(value):
 
 class Command(BaseCommand):
     help = _(
-        "Importe les rencontres d’un export Decidim (CSV ou JSON). Relancer l’import du "
+        "Importe les rencontres d’un export Decidim (CSV, JSON ou l’archive ZIP de ses "
+        "données ouvertes). Relancer l’import du "
         "même fichier ne change rien ; un export plus récent met à jour ce qui a changé "
         "dans Decidim, sauf ce que les éditeurs ont modifié ici (signalé comme conflit)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("Export Decidim des rencontres (.csv ou .json)."))
+        parser.add_argument(
+            "file",
+            help=_(
+                "Export Decidim des rencontres (.csv ou .json) ou archive .zip de ses "
+                "données ouvertes."
+            ),
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -112,18 +121,20 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         index = resolve_index(options["index"])
         try:
-            rows = read_export(options["file"])
-        except NotADecidimExport as error:
+            export = read_path(options["file"])
+        except RefusedFile as error:
             raise CommandError(str(error)) from error
-        importer = DecidimImporter(
-            index,
-            dry_run=options["dry_run"],
-            batch_size=max(1, options["batch_size"]),
-            progress=ProgressBar(self.stdout),
-        )
         started = time.perf_counter()
         try:
-            report = importer.run(rows)
+            if options["dry_run"]:
+                report = preview_import(index, export)
+            else:
+                report = perform_import(
+                    index,
+                    export,
+                    batch_size=max(1, options["batch_size"]),
+                    progress=ProgressBar(self.stdout),
+                )
         except KeyboardInterrupt:
             self.stderr.write("\n" + _("Import interrompu.") + " " + RESUME)
             sys.exit(130)
@@ -134,9 +145,9 @@ class Command(BaseCommand):
                 + " "
                 + RESUME
             ) from error
-        self.write_report(report, options["file"], index, time.perf_counter() - started)
+        self.write_report(report, index, time.perf_counter() - started)
 
-    def write_report(self, report, file_name, index, seconds):
+    def write_report(self, report, index, seconds):
         out = self.stdout
         if report.dry_run:
             out.write(self.style.WARNING(_("Simulation (--dry-run) : rien n’a été enregistré.")))
@@ -146,14 +157,19 @@ class Command(BaseCommand):
                 "Import de « %(file)s » dans « %(index)s » : %(n)s rencontres lues en %(s).1f s.",
                 report.total,
             )
-            % {"file": file_name, "index": index.title, "n": report.total, "s": seconds}
+            % {"file": report.file, "index": index.title, "n": report.total, "s": seconds}
         )
         if report.dry_run:
             labels = (_("seraient créées"), _("seraient mises à jour"), _("inchangées"),
                       _("seraient ignorées"))  # fmt: skip
         else:
             labels = (_("créées"), _("mises à jour"), _("inchangées"), _("ignorées"))
-        counts = (len(report.created), len(report.updated), report.unchanged, len(report.skipped))
+        counts = (
+            len(report.created),
+            len(report.updated),
+            len(report.unchanged),
+            len(report.skipped),
+        )
         for label, count in zip(labels, counts, strict=True):
             out.write(f"  {label} : {count}")
         if report.conflicts:
@@ -184,6 +200,18 @@ class Command(BaseCommand):
             for conflict in report.conflicts:
                 fields = ", ".join(field_label(name) for name in conflict.fields)
                 out.write(f"{self._line(conflict)} [{conflict.language}] : {fields}")
+                if self.verbosity >= 2:
+                    for value in conflict.values:
+                        out.write(
+                            _("    %(field)s — ici : « %(here)s » ; Decidim : « %(decidim)s »")
+                            % {
+                                "field": value.label,
+                                "here": _short(value.here),
+                                "decidim": _short(value.decidim),
+                            }
+                        )
+        if report.inferred:
+            self.write_inferred(report)
         if report.translation_errors:
             out.write(
                 self.style.WARNING(
@@ -208,9 +236,37 @@ class Command(BaseCommand):
                 }
                 out.write(f"{where} : {' ; '.join(error.reasons)}")
 
+    def write_inferred(self, report):
+        """Formats deduced for lack of a meeting type (0.27 exports): online and hybrid
+        ones line by line, in-person ones counted (listed with -v 2)."""
+        out = self.stdout
+        out.write(
+            _("Format déduit (l’export ne donne pas le type de rencontre) : %(n)s")
+            % {"n": len(report.inferred)}
+        )
+        in_person = [i for i in report.inferred if i.format == RencontreFormat.PRESENTIEL]
+        for inference in report.inferred:
+            if inference in in_person and self.verbosity < 2:
+                continue
+            out.write(f"{self._line(inference)} : {inference.label} ({inference.reason})")
+        if in_person and self.verbosity < 2:
+            out.write(
+                ngettext(
+                    "  %(n)s rencontre en présentiel ; -v 2 pour la liste",
+                    "  %(n)s rencontres en présentiel ; -v 2 pour la liste",
+                    len(in_person),
+                )
+                % {"n": len(in_person)}
+            )
+
     def _line(self, item):
         return _("  ligne %(line)s, « %(title)s » (Decidim %(id)s)") % {
             "line": item.line,
             "title": item.title,
             "id": item.decidim_id,
         }
+
+
+def _short(text, length=120):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"

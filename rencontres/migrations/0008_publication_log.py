@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rencontres', '0006_import_record_fingerprints'),
+        ('rencontres', '0007_online_url_optional'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

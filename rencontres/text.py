@@ -1,0 +1,149 @@
+"""The plain text of content: one rendering for every reader of a description.
+
+The history, the spreadsheet and open-data exports, the calendars, the meta
+descriptions and the search index all read a StreamField the same way, one line at a
+time:
+
+* a section: its heading (« Pourquoi ? »), « Introduction : … » when it has one, then
+  one ``•item`` line per item;
+* a quotation: its text, then « Auteur ou autrice : … »;
+* rich text: one line per paragraph or heading, one ``•item`` line per list item;
+* an image, a document, an embed: their labelled values (« Image : … »,
+  « Légende : … »).
+
+The blocks compute their own lines (``text_lines()`` on the struct values of
+:mod:`rencontres.models.blocks`, ``text_lines(value)`` on the blocks); this module holds
+the helpers they share and the text of a whole stream. It imports no model, so the
+history (which reads raw revision JSON) uses it too.
+"""
+
+from bs4 import BeautifulSoup
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+#: Prefix of a list item's line: « •Partager un diagnostic ».
+BULLET = "•"
+
+__all__ = [
+    "BULLET",
+    "block_lines",
+    "bulleted",
+    "html_lines",
+    "labelled",
+    "labelled_lines",
+    "plain_lines",
+    "prefetch_streams",
+    "stream_lines",
+    "stream_text",
+]
+
+
+def labelled(label, value):
+    """« Légende : Mars 2030 »."""
+    return _("%(label)s : %(value)s") % {"label": capfirst(str(label)), "value": value}
+
+
+def plain_lines(text):
+    """The non-blank lines of a plain text, right-trimmed."""
+    if text is None or text == "":
+        return []
+    return [line.rstrip() for line in str(text).splitlines() if line.strip()]
+
+
+def labelled_lines(label, text):
+    """A text's lines with the label on the first: « Introduction : … »."""
+    lines = plain_lines(text)
+    if not lines:
+        return []
+    return [labelled(label, lines[0]), *lines[1:]]
+
+
+def bulleted(lines):
+    """A list item's lines, the first with the bullet: « •Partager un diagnostic »."""
+    if not lines:
+        return []
+    return [BULLET + str(lines[0]), *lines[1:]]
+
+
+def html_lines(html):
+    """Readable lines of an HTML fragment: one per paragraph or heading, ``•`` per item."""
+    if not html:
+        return []
+    soup = BeautifulSoup(str(html), "html.parser")
+    lines = []
+
+    def walk(node):
+        for child in node.children:
+            name = getattr(child, "name", None)
+            if name is None:
+                text = str(child).strip()
+                if text:
+                    lines.append(" ".join(text.split()))
+            elif name in ("ul", "ol"):
+                for item in child.find_all("li", recursive=False):
+                    text = " ".join(item.get_text(" ").split())
+                    if text:
+                        lines.append(BULLET + text)
+            elif name in ("div", "section", "article", "blockquote"):
+                walk(child)
+            elif name == "br":
+                continue
+            else:
+                text = " ".join(child.get_text(" ").split())
+                if text:
+                    lines.append(text)
+
+    walk(soup)
+    return lines
+
+
+def block_lines(block, value):
+    """The lines of one block's (native) value.
+
+    A block of :mod:`rencontres.models.blocks` says it with ``text_lines(value)``;
+    any other block falls back to what it gives the search index.
+    """
+    if value is None:
+        return []
+    text_lines = getattr(block, "text_lines", None)
+    if text_lines is not None:
+        return text_lines(value)
+    return [line for text in block.get_searchable_content(value) for line in plain_lines(text)]
+
+
+def stream_lines(stream_value):
+    """The lines of a whole StreamField value (a description, a report), block by block."""
+    if not stream_value:
+        return []
+    lines = []
+    for child in stream_value:
+        lines += block_lines(child.block, child.value)
+    return lines
+
+
+def stream_text(stream_value):
+    """A StreamField value as plain text, one line per line of :func:`stream_lines`."""
+    return "\n".join(stream_lines(stream_value))
+
+
+def prefetch_streams(instances, *field_names):
+    """Convert the StreamField values ``field_names`` of ``instances`` in bulk.
+
+    Reading a stream's images or documents costs a query per instance; this converts
+    every instance's blocks together (one query per kind of chosen object for all of
+    them, through :meth:`~wagtail.blocks.StreamBlock.bulk_to_python`) and puts the
+    converted values back on the instances, as ``prefetch_related`` would. Returns the
+    instances, as a list.
+    """
+    instances = list(instances)
+    for name in field_names:
+        holders = [obj for obj in instances if getattr(obj, name, None)]
+        if not holders:
+            continue
+        stream_block = getattr(holders[0], name).stream_block
+        converted = stream_block.bulk_to_python(
+            [list(getattr(obj, name).raw_data) for obj in holders]
+        )
+        for obj, value in zip(holders, converted, strict=True):
+            setattr(obj, name, value)
+    return instances
