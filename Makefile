@@ -56,6 +56,7 @@ check-messages: $(STAMP) ## Fail when the catalogues are out of date with the co
 run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
 run: $(STAMP) messages ## Start the site with demo content on http://127.0.0.1:8000 (SQLite)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py publication_log remplir
 	$(PY) manage.py ensure_superuser
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -2,9 +2,11 @@
 
 Prints the median render time (and the SQL query count) of the history list
 (« changements/ »), of a version page (« changements/<n>/ », both layouts), of the Atom
-feed and of the rencontre's page (« Mis à jour le … »), over 30 requests each with
-Django's test client: computed on every request (``RENCONTRES_HISTORY_CACHE_TIMEOUT=0``)
-and with the default cache (the versions of a page are kept until its next publication).
+feed, of the rencontre's page (« Mis à jour le … ») and of the history in the API, over
+30 requests each with Django's test client, in the same run: read from the
+publication log (the default), computed from revisions on every request
+(``RENCONTRES_HISTORY_SOURCE="revisions"``, ``RENCONTRES_HISTORY_CACHE_TIMEOUT=0``: cold)
+and computed with the cache; then the speed-up of the log over the cold computation.
 
     DJANGO_SETTINGS_MODULE=rencontres_site.settings.dev .venv/bin/python bench/history.py
     make bench                                       # every bench/*.py, on PostgreSQL
@@ -29,7 +31,7 @@ from pathlib import Path
 
 if str(Path(__file__).resolve().parent) not in sys.path:  # bench/, when run by runpy
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import measure, run_benchmark, setup_django, write_results  # noqa: E402
+from _harness import run_benchmark, setup_django, write_results  # noqa: E402
 
 setup_django("rencontres_site.settings.dev")
 
@@ -166,19 +168,49 @@ def add_publications(page, organisations, count):
     return publish_in_bulk(page, contents)
 
 
-def timed(client, url):
-    """Median milliseconds and the query count of ``REQUESTS`` GETs (after one warm-up)."""
-    result = measure(client, url, REQUESTS)
-    return result.median * 1000, result.queries
+COMPUTED_COLD = {"RENCONTRES_HISTORY_SOURCE": "revisions", "RENCONTRES_HISTORY_CACHE_TIMEOUT": 0}
+COMPUTED_CACHED = {"RENCONTRES_HISTORY_SOURCE": "revisions"}
+
+
+def interleaved(client, url):
+    """Median milliseconds of ``url`` read from the log, computed cold and computed
+    cached, one request of each in turn (a busy machine slows the three alike), and the
+    query counts of the first two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get(settings):
+        with override_settings(**settings):
+            began = time.perf_counter()
+            response = client.get(url)
+            took = (time.perf_counter() - began) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        return took
+
+    counts = []
+    for settings in ({}, COMPUTED_COLD):
+        get(settings)  # warm-up
+        with CaptureQueriesContext(connection) as captured:
+            get(settings)
+        counts.append(len(captured))
+    get(COMPUTED_CACHED)
+    timings = {"log": [], "computed": [], "cached": []}
+    for _ in range(REQUESTS):
+        timings["log"].append(get({}))
+        timings["computed"].append(get(COMPUTED_COLD))
+        timings["cached"].append(get(COMPUTED_CACHED))
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    return medians["log"], counts[0], medians["computed"], counts[1], medians["cached"]
 
 
 def run():
+    from rencontres.history.computed import ComputedHistory
+    from rencontres.history.logged import LoggedHistory
     from rencontres.history.versions import PageHistory
 
     page, organisations = build_rencontre()
     page = add_publications(page, organisations, REVISIONS - 1)
-    history = PageHistory(page)
-    versions = history.versions
+    versions = PageHistory(page).versions
     total = len(versions)
     middle = versions[total // 2].number
     base = page.url + "changements/"
@@ -190,44 +222,63 @@ def run():
         (f"version {total} (latest)", f"{base}{total}/"),
         ("Atom feed", f"{base}feed/"),
         ("rencontre page", page.url),
+        ("API v2 history", f"/api/v2/rencontres/{page.pk}/history/"),
+        (f"API v3 version {middle}", f"/api/v3/rencontres/{page.pk}/history/{middle}/"),
     ]
     engine = connection.vendor
     print(
         f"history: rencontre with {REVISIONS} published revisions → {total} versions "
-        f"({engine}, median of {REQUESTS} requests; computed = cache off, cached = default)"
+        f"({engine}, median of {REQUESTS} requests)\n"
+        "  log = read from the publication log (the default); computed = recomputed from "
+        "revisions, cold (no cache); cached = computed, then kept in the cache"
     )
-    print(f"  {'':<32} {'computed':>10} {'queries':>8} {'cached':>10} {'queries':>8}")
+    print(
+        f"  {'':<32} {'log':>10} {'queries':>8} {'computed':>10} {'queries':>8} "
+        f"{'cached':>10} {'speed-up':>9}"
+    )
     results = {}
     for label, url in rows:
-        with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
-            computed, computed_queries = timed(client, url)
-        cached, cached_queries = timed(client, url)
+        log, log_queries, computed, computed_queries, cached = interleaved(client, url)
         results[label] = {
             "url": url,
+            "log_ms": round(log, 1),
+            "log_queries": log_queries,
             "computed_ms": round(computed, 1),
             "computed_queries": computed_queries,
             "cached_ms": round(cached, 1),
-            "cached_queries": cached_queries,
+            "speedup": round(computed / log, 1),
         }
         print(
-            f"  {label:<32} {computed:7.1f} ms {computed_queries:8d} "
-            f"{cached:7.1f} ms {cached_queries:8d}"
+            f"  {label:<32} {log:7.1f} ms {log_queries:8d} {computed:7.1f} ms "
+            f"{computed_queries:8d} {cached:7.1f} ms {computed / log:8.1f}×"
         )
-    timings = []
+    engines = {"log": [], "computed": []}
     with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
         for _ in range(REQUESTS):
-            begin = time.perf_counter()
-            PageHistory(page).versions  # noqa: B018 - the engine alone, without the page
-            timings.append((time.perf_counter() - begin) * 1000)
-    results["engine alone"] = {"computed_ms": round(statistics.median(timings), 1)}
-    print(f"  {'engine alone (PageHistory)':<32} {statistics.median(timings):7.1f} ms")
+            for name, reader in (("log", LoggedHistory), ("computed", ComputedHistory)):
+                begin = time.perf_counter()
+                reader(page).version(middle).changes  # noqa: B018 - the list and one version
+                engines[name].append((time.perf_counter() - begin) * 1000)
+    engines = {name: statistics.median(values) for name, values in engines.items()}
+    results["engine alone"] = {
+        "log_ms": round(engines["log"], 1),
+        "computed_ms": round(engines["computed"], 1),
+        "speedup": round(engines["computed"] / engines["log"], 1),
+    }
+    print(
+        f"  {'engine alone (list + 1 version)':<32} {engines['log']:7.1f} ms {'':8} "
+        f"{engines['computed']:7.1f} ms {'':8} {'':10} "
+        f"{engines['computed'] / engines['log']:8.1f}×"
+    )
+    slowest = min(results[label]["speedup"] for label, _url in rows if label != "rencontre page")
+    print(f"  the log is at least {slowest:.1f}× faster than the computed history, cold")
     if os.environ.get("BENCH_PROFILE") == "1":
         import cProfile
         import pstats
 
         with override_settings(RENCONTRES_HISTORY_CACHE_TIMEOUT=0):
             profile = cProfile.Profile()
-            profile.runcall(lambda: PageHistory(page).versions)
+            profile.runcall(lambda: ComputedHistory(page).versions)
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     write_results(
         "history", {"revisions": REVISIONS, "versions": total, "database": engine, **results}

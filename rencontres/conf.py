@@ -33,8 +33,31 @@ SETTINGS = {
     ),
     "HISTORY_CACHE_TIMEOUT": Setting(
         60 * 60,
-        "Seconds a page's computed public history stays cached (0: not cached); "
-        "a publication replaces it at once whatever the value.",
+        "Seconds a page's public history computed from revisions (HISTORY_SOURCE = "
+        '"revisions", or another language than the page\'s) stays cached (0: not '
+        "cached); a publication replaces it at once whatever the value.",
+    ),
+    "HISTORY_SOURCE": Setting(
+        "log",
+        'Where the public history reads the versions: "log" (the publication log, '
+        'written at publication) or "revisions" (recomputed from revisions on '
+        "request, as before the log existed: slower; a fallback while the log is "
+        "repaired).",
+    ),
+    "CHANGES_RETENTION_DAYS": Setting(
+        90,
+        "Days the change log of the API answers for: an older cursor gets 410 Gone "
+        "(the consumer resynchronises), and « manage.py publication_log purger » "
+        "deletes the older events that are not versions of the history.",
+    ),
+    "CHANGES_SETTLE_SECONDS": Setting(
+        5,
+        "Events younger than this are not listed yet by the change log, so that an "
+        "event whose transaction commits late is never skipped by a consumer that "
+        "already read past its time.",
+    ),
+    "CHANGES_PAGE_SIZE": Setting(
+        100, "Entries of the change log per page (the most a consumer may ask with ?limit=)."
     ),
     "HISTORY_SHOW_AUTHOR": Setting(
         False, "Whether the public history names who published each version."

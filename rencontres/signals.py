@@ -1,10 +1,13 @@
 """Signal receivers of the plugin, connected in :meth:`RencontresConfig.ready`."""
 
-from django.db.models.signals import post_save
-from wagtail.signals import page_published
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import PageLogEntry, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import roles, translation
-from .models import Organisation, RencontreIndexPage
+from .history import recording
+from .models import Organisation, RencontreIndexPage, RencontrePage
 
 
 def push_synchronised_fields_on_publish(sender, instance, revision=None, **kwargs):
@@ -26,6 +29,48 @@ def attach_roles_to_new_index(sender, instance, created=False, raw=False, **kwar
         roles.attach_to_index(instance)
 
 
+# -- the publication log (rencontres.history.recording) ------------------------------------
+
+
+def log_publication(sender, instance, created=False, raw=False, **kwargs):
+    """Wagtail logged a publication (or a scheduled one going live): record its version."""
+    if created and not raw and instance.action in recording.PUBLISH_ACTIONS:
+        recording.record_publication_entry(instance)
+
+
+def log_unpublication(sender, instance, **kwargs):
+    if recording.is_logged(type(instance)):
+        recording.record_unpublication(instance)
+
+
+def log_deletion(sender, instance, **kwargs):
+    recording.record_deletion(instance)
+
+
+def log_restriction_added(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        recording.record_privacy_change(instance, created=True)
+
+
+def log_restriction_removed(sender, instance, origin=None, **kwargs):
+    # Only a restriction removed for itself: one deleted with its page (a cascade)
+    # leaves nothing visible, and the page's deletion is recorded on its own.
+    if isinstance(origin, PageViewRestriction) or (
+        isinstance(origin, QuerySet) and origin.model is PageViewRestriction
+    ):
+        recording.record_privacy_change(instance, created=False)
+
+
+def log_move(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    recording.record_move(
+        instance,
+        parent_page_before,
+        parent_page_after,
+        kwargs.get("url_path_before"),
+        kwargs.get("url_path_after"),
+    )
+
+
 def connect():
     page_published.connect(
         push_synchronised_fields_on_publish,
@@ -41,3 +86,19 @@ def connect():
         sender=RencontreIndexPage,
         dispatch_uid="rencontres.attach_roles_to_new_index",
     )
+    post_save.connect(
+        log_publication, sender=PageLogEntry, dispatch_uid="rencontres.log_publication"
+    )
+    page_unpublished.connect(log_unpublication, dispatch_uid="rencontres.log_unpublication")
+    pre_delete.connect(log_deletion, sender=RencontrePage, dispatch_uid="rencontres.log_deletion")
+    post_save.connect(
+        log_restriction_added,
+        sender=PageViewRestriction,
+        dispatch_uid="rencontres.log_restriction_added",
+    )
+    post_delete.connect(
+        log_restriction_removed,
+        sender=PageViewRestriction,
+        dispatch_uid="rencontres.log_restriction_removed",
+    )
+    post_page_move.connect(log_move, dispatch_uid="rencontres.log_move")

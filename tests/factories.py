@@ -25,6 +25,7 @@ from wagtail.models import (
 )
 
 from home.models import ContentPage, FooterRole, HomePage, SitemapPage
+from rencontres.history.recording import Publication, record_publications
 from rencontres.models import (
     Departement,
     Organisation,
@@ -334,7 +335,10 @@ def publish_in_bulk(page, contents):
     ``wagtail.publish`` log entry each), and return the page as the last one left it.
 
     For histories of hundreds of versions in tests and benchmarks, where
-    ``save_revision().publish()`` per version would take minutes.
+    ``save_revision().publish()`` per version would take minutes. The publication log
+    gets the events that publishing each revision would have recorded, through the
+    same code (``record_publications``: Wagtail's log entries written in bulk send no
+    signal).
     """
     revisions = [
         Revision(
@@ -363,6 +367,17 @@ def publish_in_bulk(page, contents):
             content_changed=True,
         )
         for revision in revisions
+    )
+    record_publications(
+        [
+            Publication(
+                page=page,
+                content=revision.content,
+                revision_id=revision.pk,
+                time=revision.created_at,
+            )
+            for revision in revisions
+        ]
     )
     latest = revisions[-1]
     live = page.with_content_json(latest.content)

@@ -1,4 +1,5 @@
-"""API v2 endpoints: ``rencontres`` (every field, shared filters, history), a pages
+"""API v2 endpoints: ``rencontres`` (every field, shared filters, history, and the
+change log ``rencontres/changes/``, see :mod:`.changes`), a pages
 endpoint that serves rencontres the same way when asked for
 ``?type=rencontres.RencontrePage``, and Wagtail's images and documents endpoints; all
 of them answer 400 (not Wagtail's 500) to a NUL character or an offset beyond
@@ -16,10 +17,12 @@ since public responses may be cached by shared caches.
 
 from django.http import Http404
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.cache import patch_cache_control
 from pydantic import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
+from wagtail.api.utils import get_full_url
 from wagtail.api.v2 import views
 from wagtail.api.v2.filters import AncestorOfFilter, ChildOfFilter, DescendantOfFilter
 from wagtail.api.v2.utils import BadRequestError
@@ -27,8 +30,9 @@ from wagtail.documents.api.v2 import views as documents_views
 from wagtail.images.api.v2 import views as images_views
 
 from .. import selectors
+from ..conf import conf
 from ..models import RencontrePage
-from . import history
+from . import changes, history
 from .filters import FilterError, RencontreQuery
 from .http import unsafe_parameters
 from .querysets import public_pages
@@ -85,6 +89,10 @@ COMMON_PARAMETERS = frozenset(
     ["limit", "offset", "fields", "rich_text_format", "_", "child_of", "ancestor_of"]
     + ["descendant_of", "site"]
 )
+
+
+#: The parameters of the change log.
+CHANGES_PARAMETERS = frozenset({"since", "limit", "_"})
 
 
 def history_api_path(request, page, number=None):
@@ -212,9 +220,39 @@ class RencontresAPIViewSet(RencontreListMixin, views.PagesAPIViewSet):
             raise Http404(f"no published version {number}")
         return Response(payload)
 
+    # -- change log ----------------------------------------------------------------------
+
+    def rencontre_api_url(self, page_id):
+        return get_full_url(self.request, reverse(self.detail_route_name, args=[page_id]))
+
+    @property
+    def detail_route_name(self):
+        return f"{self.request.resolver_match.namespace}:detail"
+
+    def changes_view(self, request):
+        """What became visible or stopped being visible since ``?since=`` (a cursor)."""
+        unknown = set(request.GET) - CHANGES_PARAMETERS
+        if unknown:
+            raise unknown_parameters(unknown)
+        try:
+            payload = changes.changes_payload(
+                since=request.GET.get("since"),
+                limit=request.GET.get("limit"),
+                api_url=self.rencontre_api_url,
+            )
+        except changes.CursorGone as e:
+            return Response({"message": str(e)}, status=410)
+        except changes.CursorError as e:
+            raise BadRequestError(str(e)) from e
+        response = Response(payload)
+        # Fresh enough for a consumer polling the log (the API's cache keeps the shortest).
+        patch_cache_control(response, max_age=max(conf.CHANGES_SETTLE_SECONDS, 0))
+        return response
+
     @classmethod
     def get_urlpatterns(cls):
         return [
+            path("changes/", cls.as_view({"get": "changes_view"}), name="changes"),
             *super().get_urlpatterns(),
             path("<int:pk>/history/", cls.as_view({"get": "history_view"}), name="history"),
             path(

@@ -8,7 +8,8 @@
   ``rencontres`` app comes before ``wagtail.contrib.redirects`` (whose ``ready()``
   imports the API) in ``INSTALLED_APPS``.
 - :data:`router` lists rencontres with all their fields and the filters of API v2
-  (:mod:`.filters`); mount it on Wagtail's API before its URLs are built::
+  (:mod:`.filters`), their history and the change log (:mod:`.changes`); mount it
+  on Wagtail's API before its URLs are built::
 
       from wagtail.api.v3.urls import api
       api.add_router("/rencontres/", rencontres.api.v3.router)
@@ -26,7 +27,8 @@ from ninja import Field, Path, Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from wagtail.api.rich_text import RichTextOutputFormat
-from wagtail.api.v3.errors import as_validation_error
+from wagtail.api.utils import get_full_url
+from wagtail.api.v3.errors import ProblemDetail, as_validation_error
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.schemas.pages import (
     BasePageMetaSchema,
@@ -37,7 +39,7 @@ from wagtail.api.v3.schemas.pages import (
 
 from .. import selectors
 from ..models import RencontrePage
-from . import history
+from . import changes, history
 from .filters import MAX_ID, FilterError, RencontreQuery
 from .http import MAX_OFFSET
 from .querysets import public_pages
@@ -185,6 +187,46 @@ def get_rencontre(request, page_id):
     if page is None:
         raise Http404("No published rencontre matches the given id.")
     return page
+
+
+@router.get(
+    "/changes/",
+    response={200: changes.ChangesSchema, 410: ProblemDetail},
+    url_name="rencontres_changes",
+    operation_id="rencontres_changes",
+    summary="Change log: rencontres published, changed or removed since a cursor",
+    description=(
+        "Oldest first, paged by an opaque cursor: give back next_cursor as since. "
+        "Each entry names the event (published, scheduled_publication, unpublished, "
+        "expired, deleted, made_private, made_public, moved, redacted), the rencontre "
+        "(page_id, locale), its time and, when the rencontre stays visible, its URL in "
+        "this API; a removed rencontre's entry carries nothing else. A cursor older "
+        "than the retention period answers 410: resynchronise (read the log from the "
+        "start, without since)."
+    ),
+)
+def rencontre_changes(
+    request: HttpRequest,
+    since: str | None = Query(None, max_length=200),  # noqa: B008
+    limit: int | None = Query(None, ge=1, le=MAX_OFFSET),  # noqa: B008
+):
+    try:
+        return changes.changes_payload(since=since, limit=limit, api_url=rencontre_api_url(request))
+    except changes.CursorGone as e:
+        raise HttpError(410, str(e)) from e
+    except changes.CursorError as e:
+        raise as_validation_error(e, str(e), loc=("query", "since")) from e
+
+
+def rencontre_api_url(request):
+    def api_url(page_id):
+        try:
+            path = reverse("wagtailapi_v3:rencontre_detail", kwargs={"page_id": page_id})
+        except NoReverseMatch:
+            return None
+        return get_full_url(request, path)
+
+    return api_url
 
 
 @router.get(

@@ -10,8 +10,16 @@ One module per job, each importing only those above it in this list:
   of the content (:mod:`rencontres.text`, the blocks' ``text_lines``);
 * :mod:`.revisions`: one revision's content as lines per field;
 * :mod:`.diffs`: what changed in a field, line by line;
-* :mod:`.versions`: the published versions of a page (:class:`PageHistory`), cached,
-  with their URLs;
+* :mod:`.base`: a version, the routes, what every reader of a history shares;
+* :mod:`.redaction`: values an administrator erased from the public history;
+* :mod:`.computed`: the versions recomputed from revisions (back-fill, comparison);
+* :mod:`.snapshots`: a revision's public content as text, and its diff with the
+  previous one, as the publication log keeps them;
+* :mod:`.recording`: writing the publication log when something visible changes;
+* :mod:`.backfill`: the log written from revisions, for pages published before it;
+* :mod:`.logged`: the versions read from the publication log;
+* :mod:`.comparison`: the logged versions against the computed ones;
+* :mod:`.versions`: the readers' entry point (:func:`PageHistory`, ``published_versions``…);
 * :mod:`.views`: the public pages and feed of the history;
 * :mod:`.compare`: Wagtail's admin « Comparer » made complete for rencontres.
 """

@@ -1,14 +1,12 @@
-"""Which fields of a page the history shows, with their labels, and which keys of a
-revision's content are fields the model still has."""
+"""Which fields of a page the history shows (the ones its model declares public), with
+their labels, and which keys of a revision's content are fields the model still has."""
 
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.db.models import ForeignObjectRel
 from django.utils.text import capfirst
 from modelcluster.fields import ParentalKey
-from wagtail.models import Page
 from wagtail_localize.fields import TranslatableField, get_translatable_fields
 
 # Page fields that are publishing machinery, not content.
@@ -37,19 +35,31 @@ def _translatable_names(model):
     }
 
 
+#: The attribute of a page model that lists its public fields.
+PUBLIC_FIELDS_ATTRIBUTE = "public_history_fields"
+
+
+def declared_names(model):
+    """The names ``model`` declares public (``public_history_fields``), or just the
+    title for a model that declares none."""
+    names = getattr(model, PUBLIC_FIELDS_ATTRIBUTE, None)
+    return list(names) if names is not None else list(_PAGE_FIELDS_SHOWN)
+
+
 def history_fields(model):
     """The public fields of ``model`` compared by the history, in display order.
 
-    A page model may list them in a ``history_fields`` attribute; by default they are
-    the title, every editable field the model itself declares (not Wagtail's publishing
-    fields) and its child relations (e.g. the organisers).
+    A page model lists them in ``public_history_fields`` (field names, and child
+    relations such as ``organisers``); a model that lists none shows its title only.
+    The list is explicit on purpose: a field added to the model later is not public
+    until it is listed, and a field taken off the list (one that turned out to hold
+    personal data) disappears from every past version of the public history, its API
+    and the publication log's readers. A listed name the model does not have is
+    ignored (a field removed from the code: only the admin's « Comparer » shows it).
     """
     translatable = _translatable_names(model)
-    names = getattr(model, "history_fields", None)
-    if names is None:
-        names = _default_names(model)
     specs = []
-    for name in names:
+    for name in declared_names(model):
         try:
             model_field = model._meta.get_field(name)
         except FieldDoesNotExist:
@@ -65,32 +75,6 @@ def history_fields(model):
         label = capfirst(model_field.verbose_name)
         specs.append(FieldSpec(name, label, name in translatable, model_field))
     return specs
-
-
-def _default_names(model):
-    """The title, the model's own editable fields, then its child relations."""
-    names = list(_PAGE_FIELDS_SHOWN)
-    page_fields = {f.name for f in Page._meta.get_fields()}
-    for model_field in model._meta.get_fields():
-        if model_field.name in page_fields or model_field.name in names:
-            continue
-        if getattr(model_field, "auto_created", False) and not model_field.is_relation:
-            continue
-        if isinstance(model_field, models.Field) and model_field.editable:
-            if (
-                isinstance(model_field, models.OneToOneField)
-                and model_field.remote_field.parent_link
-            ):
-                continue
-            names.append(model_field.name)
-    for relation in model._meta.related_objects:
-        # Child relations (not Wagtail's own, such as admin comments).
-        if (
-            isinstance(relation.field, ParentalKey)
-            and relation.related_model._meta.app_label != "wagtailcore"
-        ):
-            names.append(relation.get_accessor_name())
-    return names
 
 
 def _child_relation(model, name):

@@ -2,6 +2,8 @@
 and the notes that stand for removed blocks and fields. Labelled lines, bullets and the
 text of HTML are the content's (:mod:`rencontres.text`), shared with the exports."""
 
+import datetime as dt
+
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -69,6 +71,30 @@ def format_datetime_in(value, departement):
     """A rencontre's date in its département's time, with the zone outside Paris time:
     « lundi 12 mai 2030 à 18:00, heure locale (Nouvelle-Calédonie, UTC+11:00) »."""
     return format_datetime(value, zone_of(departement), zone_label(departement, value))
+
+
+class PublishedAtFormatter:
+    """:func:`format_published_at` for the many dates of a list of versions: the month
+    names and sentences are translated once, not once per date."""
+
+    def __init__(self, tz=None):
+        self.tz = tz
+        self.months = {m: formats.date_format(dt.date(2000, m, 1), "F") for m in range(1, 13)}
+        self.shows_zone = not (tz is None or is_paris_time(tz))
+        if self.shows_zone:
+            self.pattern = _("%(date)s à %(time)s (%(zone)s)")
+        else:
+            self.pattern = _("%(date)s à %(time)s")
+
+    def __call__(self, value):
+        local = timezone.localtime(value, self.tz)
+        parts = {  # the "j F Y" and "H:i" of format_published_at
+            "date": f"{local.day} {self.months[local.month]} {local.year:04d}",
+            "time": f"{local.hour:02d}:{local.minute:02d}",
+        }
+        if self.shows_zone:
+            parts["zone"] = f"UTC{utc_offset(value, self.tz)}"
+        return self.pattern % parts
 
 
 def format_published_at(value, tz=None):

@@ -115,6 +115,7 @@ class VersionsFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, history):
+        self.fields_text = _("Champs modifiés : %(fields)s")  # once, not once per version
         return history
 
     def title(self, history):
@@ -148,7 +149,7 @@ class VersionsFeed(Feed):
         return version.published_at
 
     def item_description(self, version):
-        return _("Champs modifiés : %(fields)s") % {"fields": ", ".join(version.changed_labels)}
+        return self.fields_text % {"fields": ", ".join(version.changed_labels)}
 
 
 def history_feed(request, page):

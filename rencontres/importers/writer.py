@@ -10,7 +10,9 @@ leaves, for every page, what that path leaves:
   (multi-table inheritance: ``bulk_create`` refuses child models, so the base rows are
   bulk-created first and the child rows inserted with their primary keys);
 * its revision, set as latest and live revision;
-* its ``wagtail.create`` and ``wagtail.publish`` log entries;
+* its ``wagtail.create`` and ``wagtail.publish`` log entries, and its first version in
+  the publication log (:func:`rencontres.history.recording.record_publications`, in the
+  same transaction);
 * its reference-index rows (``ReferenceIndex``) and its search-index entry
   (``add_bulk`` of each auto-updated search backend).
 
@@ -35,6 +37,7 @@ from modelsearch.backends import get_search_backends_with_name
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 from ..conf import conf
+from ..history.recording import Publication, record_publications
 from ..models import ImportRecord, RencontrePage
 from .html import strip_block_keys
 
@@ -258,6 +261,19 @@ class BulkPageCreator:
                         )
                     )
             PageLogEntry.objects.using(self.db).bulk_create(entries)
+            record_publications(
+                [
+                    Publication(
+                        page=page,
+                        content=revision.content,
+                        revision_id=revision.pk,
+                        time=now,
+                        user_id=self.user.pk if self.user else None,
+                    )
+                    for page, revision in zip(pages, revisions, strict=True)
+                ],
+                new_pages=True,
+            )
 
             self._index_references(pages)
             self._index_search(pages)

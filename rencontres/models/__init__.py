@@ -5,13 +5,17 @@ from .index import RencontreIndexPage
 from .organisations import Organisation
 from .pages import RencontreOrganisation, RencontrePage
 from .permissions import RencontresPermissions
+from .publication_log import EventType, PublicationEvent, Redaction
 from .querysets import RencontreQuerySet
 from .tasks import TaskFailure
 
 __all__ = [
     "Departement",
+    "EventType",
     "ImportRecord",
     "Organisation",
+    "PublicationEvent",
+    "Redaction",
     "Region",
     "RegistrationMode",
     "RencontreFormat",

@@ -190,6 +190,37 @@ class RencontrePage(RoutablePageMixin, Page):
         SynchronizedField("organisers", overridable=False),
     ]
 
+    # What the public history and the publication log may show, in this order: a
+    # field added to the model is not public until it is listed here, and a field
+    # taken off the list disappears from every past version (its old values stay in
+    # the revisions, for the admin's « Comparer » only). See rencontres.history.fields.
+    public_history_fields = [
+        "title",
+        "departement",
+        "image",
+        "description",
+        "start",
+        "end",
+        "format",
+        "status",
+        "venue",
+        "address",
+        "postcode",
+        "commune",
+        "latitude",
+        "longitude",
+        "access_notes",
+        "online_url",
+        "registration_mode",
+        "registration_url",
+        "registration_email",
+        "capacity",
+        "registration_deadline",
+        "report",
+        "attendance",
+        "organisers",
+    ]
+
     search_fields = [
         *Page.search_fields,
         index.SearchField("description"),

@@ -10,6 +10,7 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 import zoneinfo
+from unittest import mock
 
 import pytest
 import wagtail_factories
@@ -26,8 +27,9 @@ from wagtail.models import Locale, Page, PageLogEntry, PageViewRestriction
 
 from home.demo import seed
 from home.demo.rencontres import load_rencontres
+from rencontres.history import backfill, comparison
 from rencontres.history.fields import history_fields
-from rencontres.history.text import format_published_at
+from rencontres.history.text import PublishedAtFormatter, format_published_at
 from rencontres.history.versions import (
     PUBLISH_ACTIONS,
     PageHistory,
@@ -35,7 +37,7 @@ from rencontres.history.versions import (
     published_versions,
     version_changes,
 )
-from rencontres.models import RencontrePage
+from rencontres.models import PublicationEvent, RencontrePage
 from tests.factories import (
     OrganisationFactory,
     RencontrePageFactory,
@@ -547,6 +549,61 @@ class PublicationRulesTests(TestCase):
         self.assertIsNone(soup(self.client.get(page.url)).select_one(".rencontres-updated"))
 
 
+# -- explicit public fields ----------------------------------------------------------------------
+
+
+class PublicFieldsTests(TestCase):
+    """Only the fields the model lists in ``public_history_fields`` are public: one taken
+    off the list disappears from every past version, one not listed never shows."""
+
+    @classmethod
+    def setUpTestData(cls):
+        _home, index = build_site()
+        page = new_rencontre(index, registration_mode="email", registration_email="a@example.org")
+        page = publish(page, registration_email="camille.martin@example.org")
+        cls.page = publish(page, venue="Salle des fêtes")
+
+    def listed_without(self, name):
+        return mock.patch.object(
+            RencontrePage,
+            "public_history_fields",
+            [field for field in RencontrePage.public_history_fields if field != name],
+        )
+
+    def test_a_field_taken_off_the_list_disappears_from_every_version(self):
+        self.assertEqual([v.number for v in published_versions(self.page)], [3, 2, 1])
+        for source in ("log", "revisions"):
+            with (
+                self.subTest(source),
+                override_settings(RENCONTRES_HISTORY_SOURCE=source),
+                self.listed_without("registration_email"),
+            ):
+                cache.clear()
+                # Version 2 changed nothing else: it is no longer a version.
+                versions = published_versions(self.page)
+                self.assertEqual([(v.number, v.total) for v in versions], [(2, 2), (1, 2)])
+                self.assertEqual(versions[0].changed_fields, ["venue"])
+                for url in (
+                    history_url(self.page),
+                    history_url(self.page, "1/"),
+                    history_url(self.page, "2/"),
+                    history_url(self.page, "feed/"),
+                    f"/api/v2/rencontres/{self.page.pk}/history/",
+                    f"/api/v3/rencontres/{self.page.pk}/history/1/",
+                ):
+                    content = self.client.get(url).content.decode()
+                    self.assertNotIn("example.org", content, url)
+                    self.assertNotIn("E-mail d’inscription", content, url)
+
+    def test_a_field_not_listed_is_not_public(self):
+        recorded = PublicationEvent.objects.filter(page_id=self.page.pk).count()
+        with self.listed_without("attendance"):
+            page = publish(self.page, attendance=42)
+            self.assertEqual(len(published_versions(page)), 3)  # no version…
+            # …and nothing recorded: the log never held the value.
+            self.assertEqual(PublicationEvent.objects.filter(page_id=page.pk).count(), recorded)
+
+
 # -- a translation has its own history ------------------------------------------------------------
 
 
@@ -613,8 +670,11 @@ class TranslatedHistoryTests(TestCase):
 
 
 class RemovedContentTests(TestCase):
-    """A revision holding a removed block type, struct child or model field still renders,
-    and shows what it held."""
+    """A revision holding a removed block type or struct child still renders, and shows
+    what it held; a field removed from the model is no longer public (the admin's
+    « Comparer » shows it, tests/rencontres/test_compare.py). The revisions are changed
+    after their publication, so the log is written from them as for pages published
+    before it existed (the back-fill)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -643,6 +703,8 @@ class RemovedContentTests(TestCase):
             content["ancienne_salle"] = kept
             revision.content = content
             revision.save(update_fields=["content"])
+        PublicationEvent.objects.filter(page_id=page.pk).delete()
+        backfill.backfill()
         cls.page = page
         cls.first, cls.second = first, second
 
@@ -661,20 +723,27 @@ class RemovedContentTests(TestCase):
             ],
         )
         self.assertIn("Champ supprimé (« public_vise ») :", description["unchanged"])
-        self.assertEqual(
-            changes["ancienne_salle (champ supprimé)"],
-            {"removed": ["Salle polyvalente"], "added": ["Salle communale"], "unchanged": []},
-        )
+        # The model field removed since: not public.
+        self.assertEqual(list(changes), [f"{DESCRIPTION} (Français)", "Nom du lieu (Français)"])
+        self.assertNotIn("Salle communale", response.content.decode())
         self.assertNotIn("<p>", text(soup(response).main))
 
     def test_version_1_shows_removed_things_as_added(self):
-        changes = changes_on(self.client.get(history_url(self.page, "1/")))
-        self.assertEqual(changes["ancienne_salle (champ supprimé)"]["added"], ["Salle polyvalente"])
+        response = self.client.get(history_url(self.page, "1/"))
+        changes = changes_on(response)
         self.assertIn("Jeunes de 16 à 25 ans", changes[f"{DESCRIPTION} (Français)"]["added"])
+        self.assertNotIn("ancienne_salle", response.content.decode())
+        self.assertNotIn("Salle polyvalente", response.content.decode())
 
     def test_json_keeps_them_too(self):
         names = [change.as_dict()["name"] for change in version_changes(self.page, 2)]
-        self.assertEqual(names, ["description", "venue", "ancienne_salle"])
+        self.assertEqual(names, ["description", "venue"])
+
+    def test_the_computed_history_says_the_same(self):
+        self.assertEqual(comparison.differences(self.page), [])
+        with override_settings(RENCONTRES_HISTORY_SOURCE="revisions"):
+            names = [change.as_dict()["name"] for change in version_changes(self.page, 2)]
+        self.assertEqual(names, ["description", "venue"])
 
 
 # -- query counts ---------------------------------------------------------------------------------
@@ -733,7 +802,49 @@ def _content_queries(client, url):
 
 
 @pytest.mark.django_db
-def test_versions_cached_until_the_next_publication(client):
+def test_the_history_reads_the_log_not_the_revisions(client):
+    _home, index = build_site()
+    page = add_published_revisions(new_rencontre(index), 30)
+    cache.clear()
+    total = len(published_versions(page))
+    for url in (
+        history_url(page),
+        history_url(page, "3/"),
+        history_url(page, "feed/"),
+        page.url,
+        f"/api/v2/rencontres/{page.pk}/history/",
+        f"/api/v3/rencontres/{page.pk}/history/{total}/",
+    ):
+        assert _revision_queries(client, url) == [], url
+    page = publish(page, venue="Salle des associations Jean Moulin")
+    response = client.get(history_url(page, f"{total + 1}/"))
+    assert changes_on(response)["Nom du lieu (Français)"]["added"] == [
+        "Salle des associations Jean Moulin"
+    ]
+    html = soup(client.get(page.url))
+    last = published_versions(page)[0]
+    assert last.number == total + 1
+    assert (
+        html.select_one(".rencontres-updated a")["href"]
+        == last.url
+        == history_url(page, f"{last.number}/")
+    )
+
+
+def _revision_queries(client, url):
+    """The queries of a GET that read revisions or Wagtail's log (the computed path)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in queries
+        if "wagtailcore_pagelogentry" in q["sql"] or '"wagtailcore_revision"."content"' in q["sql"]
+    ]
+
+
+@pytest.mark.django_db
+def test_computed_versions_cached_until_the_next_publication(client, settings):
+    settings.RENCONTRES_HISTORY_SOURCE = "revisions"
     _home, index = build_site()
     page = add_published_revisions(new_rencontre(index), 30)
     cache.clear()
@@ -752,7 +863,8 @@ def test_versions_cached_until_the_next_publication(client):
 
 
 @pytest.mark.django_db
-def test_rencontre_page_caches_its_last_version(client):
+def test_computed_last_version_is_cached(client, settings):
+    settings.RENCONTRES_HISTORY_SOURCE = "revisions"
     _home, index = build_site()
     page = add_published_revisions(new_rencontre(index), 50)
     cache.clear()
@@ -788,3 +900,17 @@ def test_publication_time_states_the_zone_outside_paris():
         assert format_published_at(published, zoneinfo.ZoneInfo("Pacific/Noumea")) == (
             "26 novembre 2026 à 07:36 (UTC+11:00)"
         )
+
+
+def test_lists_format_their_dates_as_a_single_date_is():
+    """The formatter of a list of versions writes what ``format_published_at`` writes."""
+    moments = [
+        dt.datetime(2026, month, day, hour, 7, tzinfo=dt.UTC)
+        for month, day, hour in ((1, 1, 0), (3, 29, 1), (7, 14, 23), (11, 25, 20), (12, 31, 23))
+    ]
+    for language in ("fr", "en"):
+        for zone in (None, zoneinfo.ZoneInfo("Europe/Paris"), zoneinfo.ZoneInfo("Pacific/Noumea")):
+            with translation.override(language):
+                formatter = PublishedAtFormatter(zone)
+                for moment in moments:
+                    assert formatter(moment) == format_published_at(moment, zone)

@@ -1,0 +1,92 @@
+"""A page's published versions read from the publication log: what the public history
+pages, their feed, the history API and « Mis à jour le » show.
+
+Each version is a publication event that changed public content
+(:class:`~rencontres.models.PublicationEvent`, ``is_version``), recorded with its
+changes when it happened (:mod:`.recording`). Reading them costs one query for the
+list (the changed fields' names, never their texts) and one more for the changes of
+the version shown, whatever the number of versions.
+
+Only the fields the page model declares public *now* are shown: a field taken off
+``public_history_fields`` disappears from every past version, and a version that
+changed nothing else is no longer a version (the numbers follow).
+"""
+
+from contextlib import nullcontext
+from functools import partial
+
+from django.utils import translation
+
+from ..models import PublicationEvent
+from .base import BaseHistory, Version, show_author
+from .diffs import FieldChange
+
+
+class LoggedHistory(BaseHistory):
+    """The published versions of one page, from the publication log (one per request)."""
+
+    def _language(self):
+        return translation.override(self.language) if self.language else nullcontext()
+
+    def _rows(self):
+        return list(
+            PublicationEvent.objects.of_page(self.page.pk)
+            .versions()
+            .values_list("pk", "time", "revision_id", "user_id", "changed_fields")
+        )
+
+    def _versions(self):
+        if not self.page.pk:
+            return []
+        order = {spec.name: position for position, spec in enumerate(self.specs)}
+        rows = []
+        for pk, time, revision_id, user_id, names in self._rows():
+            shown = sorted((name for name in names if name in order), key=order.__getitem__)
+            if shown:
+                rows.append((pk, time, revision_id, user_id, shown))
+        authors = self.authors(user_id for _pk, _time, _rev, user_id, _names in rows)
+        versions = []
+        previous_revision_id = None
+        with self._language():
+            labels = {spec.name: self._display_label(spec) for spec in self.specs}
+            for number, (pk, time, revision_id, user_id, names) in enumerate(rows, start=1):
+                versions.append(
+                    Version(
+                        number=number,
+                        total=len(rows),
+                        published_at=time,
+                        revision_id=revision_id,
+                        previous_revision_id=previous_revision_id,
+                        author=authors.get(user_id, "") if show_author() else None,
+                        tzinfo=self.tzinfo,
+                        fields=[(name, labels[name]) for name in names],
+                        loader=partial(self._load, pk, names),
+                    )
+                )
+                previous_revision_id = revision_id
+        return versions
+
+    def _display_label(self, spec):
+        if spec.translatable and self.language_name:
+            return f"{spec.label} ({self.language_name})"
+        return str(spec.label)
+
+    def _load(self, event_id, names):
+        """The changes of one version (one query)."""
+        changes = (
+            PublicationEvent.objects.filter(pk=event_id).values_list("changes", flat=True).first()
+        ) or {}
+        specs = {spec.name: spec for spec in self.specs}
+        with self._language():
+            return [
+                FieldChange(
+                    name=name,
+                    label=str(specs[name].label),
+                    language=self.content_language if specs[name].translatable else None,
+                    language_name=str(self.language_name) if specs[name].translatable else None,
+                    before=tuple(changes[name]["before"]),
+                    after=tuple(changes[name]["after"]),
+                )
+                for name in names
+                if name in changes
+            ]
