@@ -14,7 +14,7 @@ or repeated, even when several share a timestamp. A cursor older than
 (reads the log from the start, without ``since``). Events younger than
 ``RENCONTRES_CHANGES_SETTLE_SECONDS`` wait for the next request, so that one whose
 transaction commits late is never passed over. An empty page still moves the cursor
-forward: a consumer that polls a quiet log keeps a fresh cursor.
+forward (to the hour): a consumer that polls a quiet log keeps a fresh cursor.
 
 The payloads are built here for both APIs (:func:`changes_payload`);
 :class:`ChangesSchema` types them for v3.
@@ -98,7 +98,10 @@ def changes_payload(since=None, limit=None, api_url=None, now=None):
     events = PublicationEvent.objects.listed()
     settled = now - dt.timedelta(seconds=conf.CHANGES_SETTLE_SECONDS)
     events = events.filter(time__lte=settled)
-    position = (settled, 0)
+    # Where a reader that has read everything starts next time: up to ``settled``,
+    # rounded down to the hour so that the answer stays the same for an hour (HTTP
+    # caches) — never before the last entry it was given, so nothing repeats.
+    position = (settled.replace(minute=0, second=0, microsecond=0), 0)
     if since:
         time, pk = decode_cursor(since)
         if time < now - dt.timedelta(days=conf.CHANGES_RETENTION_DAYS):

@@ -13,13 +13,14 @@ changed nothing else is no longer a version (the numbers follow).
 """
 
 from contextlib import nullcontext
-from functools import partial
+from functools import cached_property, partial
 
 from django.utils import translation
 
 from ..models import PublicationEvent
 from .base import BaseHistory, Version, show_author
 from .diffs import FieldChange
+from .text import language_name
 
 
 class LoggedHistory(BaseHistory):
@@ -29,11 +30,18 @@ class LoggedHistory(BaseHistory):
         return translation.override(self.language) if self.language else nullcontext()
 
     def _rows(self):
-        return list(
+        rows = list(
             PublicationEvent.objects.of_page(self.page.pk)
             .versions()
-            .values_list("pk", "time", "revision_id", "user_id", "changed_fields")
+            .values_list("pk", "time", "revision_id", "user_id", "changed_fields", "locale")
         )
+        if rows:  # the page's language, as its events say: no query for its locale
+            self.__dict__["content_language"] = rows[0][-1]
+        return [row[:-1] for row in rows]
+
+    @cached_property
+    def language_name(self):
+        return language_name(self.content_language)
 
     def _versions(self):
         if not self.page.pk:

@@ -281,12 +281,18 @@ class SettleTests(TestCase):
                 since=early["next_cursor"], now=self.time + dt.timedelta(seconds=6)
             )
             self.assertEqual([i["page_id"] for i in later["items"]], [self.page.pk])
-            # And an idle consumer's cursor keeps moving with the clock.
-            idle = changes_payload(
-                since=later["next_cursor"], now=self.time + dt.timedelta(days=60)
+            # And an idle consumer's cursor keeps moving with the clock, by the hour.
+            later_on = (self.time + dt.timedelta(days=60)).replace(
+                minute=30, second=0, microsecond=0
             )
+            idle = changes_payload(since=later["next_cursor"], now=later_on)
             position, _pk = decode_cursor(idle["next_cursor"])
-            self.assertEqual(position, self.time + dt.timedelta(days=60, seconds=-5))
+            self.assertEqual(position, later_on.replace(minute=0))
+            # The same answer for the hour: a cache may keep it.
+            again = changes_payload(
+                since=later["next_cursor"], now=later_on + dt.timedelta(minutes=20)
+            )
+            self.assertEqual(again, idle)
 
 
 # -- the README's client, against a live server -----------------------------------------------

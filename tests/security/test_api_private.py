@@ -4,7 +4,7 @@ never-published rencontre; credentials are refused rather than ignored."""
 
 import re
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from rencontres_site.api import api_v2_urls, api_v3_urls
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import APIToken, PageViewRestriction
@@ -32,6 +32,7 @@ def routes(patterns, prefix):
     return sorted(set(found))
 
 
+@override_settings(RENCONTRES_CHANGES_SETTLE_SECONDS=0)  # the change log lists at once
 class EveryRouteTests(TestCase):
     @classmethod
     def setUpTestData(cls):
