@@ -34,9 +34,9 @@ BUDGETS = {
     "open data JSON": 17,
     "rencontre page": 25,
     "rencontre agenda.ics": 12,
+    # The publication log, read cold: the versions (and a version's changes); the
+    # page's language comes from its events, not from one more query.
     "history": 18,
-    # The publication log, read cold: the versions, then this version's changes (the
-    # computed history read them from a warm cache in one query).
     "history version": 19,
     "history feed": 12,
     "API v2 list": 7,

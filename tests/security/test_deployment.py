@@ -75,6 +75,10 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "rencontres_site.settings.production",
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "rencontres.example",
+    # The production stack's other required variables (#13): never contacted here.
+    "REDIS_URL": "redis://127.0.0.1:9/0",
+    "WAGTAILADMIN_BASE_URL": "https://rencontres.example",
+    "WAGTAILAPI_BASE_URL": "https://rencontres.example",
 }
 
 
