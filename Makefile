@@ -10,6 +10,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUFF := $(VENV)/bin/ruff
 STAMP := $(VENV)/.installed
+# npm packages (package-lock.json): the maps' scripts, the communes' data.
+NODE_STAMP := node_modules/.installed
 # Interpreter for a new .venv; found when the recipe runs, after apt may have installed it.
 PYTHON ?=
 # Extra pytest arguments: make test PYTEST_ARGS="tests/home -k foo"
@@ -20,17 +22,17 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE ?= /usr/bin/chromium
 DEV_SETTINGS := rencontres_site.settings.dev
 TEST_SETTINGS := rencontres_site.settings.test
 
-.PHONY: help venv install lock messages makemessages check-messages run serve test test-fast \
-	lint format check bench bench-http backup restore clean
+.PHONY: help venv install vendor communes lock messages makemessages check-messages run serve \
+	test test-fast lint format check bench bench-http bench-cache load backup restore clean
 
 help: ## List the tasks (the default)
 	@echo "Usage: make TASK [PYTEST_ARGS=...]"
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z_-]+:[^#]*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-venv: $(STAMP) ## Create .venv and install the project with its test and dev extras, pinned
-install: $(STAMP) ## Same as venv (re-runs only when pyproject.toml or requirements.lock change)
+venv: $(STAMP) ## Create .venv: the plugin (test and dev extras) and the demo, editable, pinned
+install: $(STAMP) $(NODE_STAMP) ## venv, and npm ci (re-run only when a pyproject.toml or a lock file change)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml demo/pyproject.toml requirements.lock
 	@if [ ! -x $(PY) ]; then \
 		scripts/system-deps python; \
 		python="$(PYTHON)"; python="$${python:-$$(command -v python3.11 || command -v python3)}"; \
@@ -38,8 +40,21 @@ $(STAMP): pyproject.toml requirements.lock
 		"$$python" -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,dev]"
+	@# Two distributions: the plugin (pyproject.toml) with the test and dev extras, and the
+	@# demo site (demo/pyproject.toml: site/ as rencontres_site, home/), both editable.
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,dev]" -e ./demo
 	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	scripts/system-deps node
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+vendor: $(NODE_STAMP) ## Copy the maps' Leaflet files from node_modules into the plugin's static files
+	scripts/vendor
+
+communes: $(STAMP) $(NODE_STAMP) ## Load the communes (postcodes, points) from the npm packages
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py load_communes
 
 lock: ## Re-pin requirements.lock to the newest versions pyproject.toml allows
 	scripts/lock
@@ -54,8 +69,9 @@ check-messages: $(STAMP) ## Fail when the catalogues are out of date with the co
 	scripts/check-messages
 
 run: export DJANGO_SETTINGS_MODULE := $(DEV_SETTINGS)
-run: $(STAMP) messages ## Start the site with demo content on http://127.0.0.1:8000 (SQLite)
+run: $(STAMP) $(NODE_STAMP) messages ## Start the site with demo content on http://127.0.0.1:8000 (SQLite)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_communes --if-empty
 	$(PY) manage.py publication_log remplir
 	$(PY) manage.py ensure_superuser
 	$(PY) manage.py load_demo
@@ -82,6 +98,9 @@ check: $(STAMP) ## Django system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+load: $(STAMP) messages ## Load test of make serve's stack: steady, PostgreSQL restarted, Redis stopped (README: Fiabilité)
+	scripts/load
+
 backup: $(STAMP) ## Dump PostgreSQL and copy the media (disk or S3) into backups/<date>/ (README: Operations)
 	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
 
@@ -95,6 +114,9 @@ bench: $(STAMP) ## Run every bench/*.py with Django set up, on PostgreSQL, then 
 
 bench-http: $(STAMP) messages ## The project against a vanilla Wagtail peer over HTTP (BENCH_RENCONTRES=5000)
 	scripts/bench-http
+
+bench-cache: $(STAMP) messages ## The HTTP cache: hit ratio under load, « Publier » to fresh content (README)
+	scripts/bench-cache
 
 clean: ## Delete caches, compiled catalogues and test media (keeps .venv and db.sqlite3)
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0r rm -rf

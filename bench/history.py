@@ -11,6 +11,10 @@ and computed with the cache; then the speed-up of the log over the cold computat
     DJANGO_SETTINGS_MODULE=rencontres_site.settings.dev .venv/bin/python bench/history.py
     make bench                                       # every bench/*.py, on PostgreSQL
 
+The settings are the development ones, but the requests are measured as they are
+served: with ``DEBUG = False`` (the harness's test environment sets it, so templates
+are not compiled in debug mode and queries are not logged), on both sides alike.
+
 It leaves nothing behind: in a migrated database (PostgreSQL through ``DATABASE_URL``,
 or SQLite) it writes in one transaction that it rolls back; otherwise, or with
 ``BENCH_OWN_DATABASE=1``, it creates a database of its own (``bench_history_<pid>`` on
@@ -187,9 +191,10 @@ def interleaved(client, url):
         assert response.status_code == 200, (url, response.status_code)
         return took
 
+    for settings in ({}, COMPUTED_COLD):
+        get(settings)  # warm-up (and a site's first request creates its settings' rows)
     counts = []
     for settings in ({}, COMPUTED_COLD):
-        get(settings)  # warm-up
         with CaptureQueriesContext(connection) as captured:
             get(settings)
         counts.append(len(captured))

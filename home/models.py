@@ -9,15 +9,19 @@ Wagtail admin through the snippet viewset in ``wagtail_hooks.py``.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from rencontres.fragments import PublicPageMixin
+
 from .blocks import ContentStreamBlock
 
 
-class HomePage(Page):
+class HomePage(PublicPageMixin, Page):
     """The consultation's landing page, root of one language's site."""
 
     introduction = StreamField(
@@ -58,7 +62,7 @@ class FooterRole(models.TextChoices):
     COOKIES = "gestion-des-cookies", _("Gestion des cookies")
 
 
-class ContentPage(Page):
+class ContentPage(PublicPageMixin, Page):
     """A generic editorial page: accessibility statement, legal notice, personal data…"""
 
     body = StreamField(ContentStreamBlock(), blank=True, verbose_name=_("Contenu"))
@@ -108,7 +112,7 @@ class ContentPage(Page):
             )
 
 
-class SitemapPage(Page):
+class SitemapPage(PublicPageMixin, Page):
     """The "Plan du site": every live, public page of its language, as nested lists."""
 
     max_count_per_parent = 1
@@ -155,3 +159,28 @@ class SitemapPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["tree"] = self.get_tree()
         return context
+
+
+@register_setting(icon="image")
+class SharingSettings(BaseSiteSetting):
+    """What social networks and search engines show of the site's pages when a page has
+    no image of its own: the default image of a rencontre's Open Graph and JSON-LD
+    (through the plugin's ``rencontres_default_image`` hook, home/wagtail_hooks.py)."""
+
+    default_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image par défaut"),
+        help_text=_(
+            "Montrée par les réseaux sociaux et les moteurs de recherche pour une rencontre "
+            "sans image d’illustration. Au moins 1200 × 630 pixels."
+        ),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("default_image")]
+
+    class Meta:
+        verbose_name = _("partage et référencement")

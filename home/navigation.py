@@ -15,6 +15,7 @@ with several, the first one in tree order wins.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +24,10 @@ from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
-from wagtail.models import Page
+from wagtail.models import Page, Site
+
+from rencontres import fragments
+from rencontres.addresses import page_relative, site_root_url
 
 from .models import ContentPage, FooterRole, HomePage, SitemapPage
 
@@ -66,11 +70,8 @@ def _request_cache(request):
 
 
 def _private_q(request):
-    """The filter excluding private sections, computed once per request (one query)."""
-    cache = _request_cache(request)
-    if "private_q" not in cache:
-        cache["private_q"] = Page.objects.all().private_q()
-    return cache["private_q"]
+    """The filter excluding private sections (one query, until the next publication)."""
+    return fragments.memo("private-q", lambda: Page.objects.all().private_q())
 
 
 def pages_by_language(request):
@@ -80,9 +81,16 @@ def pages_by_language(request):
     :func:`language_links`), cached on the request.
     """
     cache = _request_cache(request)
-    if "pages" in cache:
-        return cache["pages"]
+    if "pages" not in cache:
+        # The links' URLs are relative to the request's site: one entry per site.
+        site = Site.find_for_request(request) if request is not None else None
+        cache["pages"] = fragments.memo(
+            ("navigation", getattr(site, "pk", None)), lambda: _pages_by_language(request)
+        )
+    return cache["pages"]
 
+
+def _pages_by_language(request):
     index_model = _rencontre_index_model()
     models = [HomePage, SitemapPage, ContentPage] + ([index_model] if index_model else [])
     content_types = ContentType.objects.get_for_models(*models)
@@ -117,7 +125,6 @@ def pages_by_language(request):
             entry.footer.setdefault(page.link_role, link)
         else:
             entry.rencontres = entry.rencontres or link
-    cache["pages"] = result
     return result
 
 
@@ -144,6 +151,18 @@ def _language_home_url(language_code):
         return "/"
 
 
+def _translations(request, page):
+    """``{language_code: page}``: the live, public translations of ``page`` (itself
+    included)."""
+    siblings = (
+        Page.objects.live()
+        .filter(translation_key=page.translation_key)
+        .exclude(_private_q(request))
+        .annotate(language_code=F("locale__language_code"))
+    )
+    return {t.language_code: t for t in siblings}
+
+
 @dataclass
 class LanguageLink:
     code: str
@@ -164,13 +183,9 @@ def language_links(request, page=None):
     current = translation.get_language() or settings.LANGUAGE_CODE
     translations = {}
     if isinstance(page, Page) and page.pk and page.live:
-        siblings = (
-            Page.objects.live()
-            .filter(translation_key=page.translation_key)
-            .exclude(_private_q(request))
-            .annotate(language_code=F("locale__language_code"))
+        translations = fragments.memo(
+            ("translations", page.translation_key), lambda: _translations(request, page)
         )
-        translations = {t.language_code: t for t in siblings}
     pages = pages_by_language(request)
     # On a sub-route of the page (its history, a version…), the other languages' entries
     # lead to their page, which is not an equivalent: no hreflang for them.
@@ -184,7 +199,7 @@ def language_links(request, page=None):
         absolute_url = None
         if translated is not None and on_sub_route and code == current:
             url = request.path
-            absolute_url = request.build_absolute_uri(url)
+            absolute_url = page_relative(translated, url, request)
         elif translated is not None:
             url = translated.get_url(request)
             absolute_url = translated.get_full_url(request)
@@ -197,8 +212,7 @@ def language_links(request, page=None):
                 code=code,
                 name=get_language_info(code)["name_local"],
                 url=url,
-                absolute_url=absolute_url
-                or (request.build_absolute_uri(url) if request is not None else url),
+                absolute_url=absolute_url or urljoin(site_root_url(request), url),
                 is_current=code == current,
                 is_translation=translated is not None and (code == current or not on_sub_route),
             )

@@ -13,10 +13,12 @@ from dsfr.models import DsfrConfig
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .forms import SiteConfigurationForm
+from .models import SharingSettings
 from .security import LoginLocksView, can_unlock_logins
 
 
@@ -123,3 +125,13 @@ def register_login_lock_permissions():
     return Permission.objects.filter(
         content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]
     )
+
+
+@hooks.register("rencontres_default_image")
+def sharing_default_image(page, request):
+    """The site's default sharing image (``SharingSettings``) for a rencontre without
+    an illustration of its own."""
+    site = page.get_site() or Site.find_for_request(request)
+    if site is None:
+        return None
+    return SharingSettings.for_site(site).default_image

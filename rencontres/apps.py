@@ -10,13 +10,19 @@ class RencontresConfig(AppConfig):
     def ready(self):
         # The layers above the models attach what they own to them (the models
         # import none of these modules).
-        from .admin import panels
+        from . import (
+            checks,  # noqa: F401  (registers the host project's checks)
+            fragments,
+        )
+        from .admin import panels, preview
         from .api import fields
         from .api.v3 import register_schemas
         from .signals import connect
 
         connect()
+        fragments.connect()
         panels.attach()
+        preview.attach()
         fields.attach()
         # Before any app imports Wagtail's API v3 (wagtail.contrib.redirects does).
         register_schemas()

@@ -82,6 +82,16 @@ SETTINGS = {
         "Largest ratio of decompressed to compressed size of the meetings file inside a "
         "ZIP (checked past its first megabyte): beyond, the archive is refused as a ZIP bomb.",
     ),
+    "IMPORT_STALE_AFTER": Setting(
+        15 * 60,
+        "Seconds after which a running Decidim import that wrote no progress is taken "
+        "for dead (its worker stopped): it no longer holds its index's lock.",
+    ),
+    "IMPORT_FETCH_TIMEOUT": Setting(
+        120,
+        "Seconds the download of a Decidim open-data address may take in all (redirects "
+        "and body; connection and reads are bounded by the OUTBOUND_* timeouts).",
+    ),
     "TASK_MAX_ATTEMPTS": Setting(
         5,
         "Attempts of a retrying task (rencontres.tasks.retrying_task) before it is "
@@ -92,6 +102,154 @@ SETTINGS = {
     ),
     "TASK_RETRY_MAX_DELAY": Setting(
         60 * 60, "Longest wait, in seconds, between two attempts of a retrying task."
+    ),
+    # -- where rencontres are: geocoding, communes, distances, maps -----------------------
+    "GEOCODER_URL": Setting(
+        "",
+        "Root URL of a geocoder speaking the national address base's API (/search/ and "
+        "/search/csv/), e.g. https://api-adresse.data.gouv.fr; empty: no geocoding.",
+    ),
+    "GEOCODER_TIMEOUT": Setting(5, "Seconds the geocoder has to answer one request."),
+    "GEOCODER_MIN_SCORE": Setting(
+        0.5, "Lowest score (0 to 1) of a geocoder's answer that is taken as the place."
+    ),
+    "GEOCODER_BATCH_SIZE": Setting(
+        1000, "Addresses sent at once to the geocoder's batch endpoint (imports)."
+    ),
+    "GEOCODER_UNCOVERED": Setting(
+        ("986", "987", "988"),
+        "Postcode or département prefixes the address base does not cover (overseas "
+        "collectivities): never sent, located at their commune's centre.",
+    ),
+    "COMMUNES_PACKAGES_DIR": Setting(
+        "node_modules",
+        "Where manage.py load_communes reads the npm packages of communes and coordinates "
+        "(relative to the current directory unless absolute).",
+    ),
+    "NEAR_RADII": Setting((10, 25, 50, 100), "Distances (km) offered by « Près de »."),
+    "NEAR_DEFAULT_RADIUS": Setting(25, "Distance (km) of « Près de » when none is chosen."),
+    "MAP_TILES_URL": Setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Tile server of the maps (Leaflet URL template); empty: no map is shown. Its "
+        "origin must be allowed by the site's Content-Security-Policy (img-src).",
+    ),
+    "MAP_TILES_ATTRIBUTION": Setting(
+        '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>',
+        "Attribution of the tiles shown on the maps (HTML).",
+    ),
+    "MAP_MAX_ZOOM": Setting(19, "Largest zoom level of the tile server."),
+    "MAP_OPEN_URL": Setting(
+        "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
+        "Where a rencontre's page opens its place in a map service ({lat}, {lon}).",
+    ),
+    "MAP_OPEN_NAME": Setting("OpenStreetMap", "The name of that map service, in the link."),
+    "MAP_MAX_FEATURES": Setting(
+        5000, "Rencontres at most in the listing's map and its carte.geojson."
+    ),
+    "OUTBOUND_ALLOW_PRIVATE": Setting(
+        False,
+        "Whether outbound requests (webhooks, Decidim URL import: rencontres.outbound) "
+        "may reach private, loopback, link-local, multicast or reserved addresses. Keep "
+        "False in production: an address typed in the admin could otherwise make the "
+        "server call itself or its private network.",
+    ),
+    "OUTBOUND_ALLOWED_NETWORKS": Setting(
+        [],
+        'Networks (CIDR strings, e.g. "10.1.2.0/24" or "127.0.0.1/32") outbound '
+        "requests may reach although they are not public: a partner on the private "
+        "network, or the local receivers of the tests.",
+    ),
+    "OUTBOUND_CONNECT_TIMEOUT": Setting(
+        5, "Seconds an outbound request waits for the connection to open."
+    ),
+    "OUTBOUND_READ_TIMEOUT": Setting(
+        10, "Seconds an outbound request waits for each read of the answer."
+    ),
+    "OUTBOUND_TIMEOUT": Setting(
+        30,
+        "Seconds an outbound request may take in all (connection, redirects, the whole "
+        "body): beyond, it is cut off.",
+    ),
+    "OUTBOUND_MAX_BYTES": Setting(
+        5 * 1024 * 1024,
+        "Bytes of the largest answer body an outbound request accepts (a caller may ask "
+        "for more, e.g. the import up to IMPORT_MAX_FILE_SIZE).",
+    ),
+    "OUTBOUND_MAX_REDIRECTS": Setting(
+        5, "Redirects an outbound request follows at most (each new address checked)."
+    ),
+    "OUTBOUND_USER_AGENT": Setting(
+        "Rencontres (Wagtail)", "User-Agent header of outbound requests."
+    ),
+    "OUTBOUND_CA_BUNDLE": Setting(
+        None,
+        "Path of a PEM file of certificate authorities trusted by outbound https "
+        "requests; None: the system's.",
+    ),
+    "WEBHOOK_TIMEOUT": Setting(
+        10,
+        "Seconds a webhook delivery may take in all (then it counts as failed and is "
+        "retried with the retry helper's backoff, TASK_* settings).",
+    ),
+    "WEBHOOK_DISABLE_AFTER": Setting(
+        20,
+        "Failed delivery attempts in a row after which a webhook endpoint is disabled "
+        "(administrators see a notice in the admin); a success resets the count.",
+    ),
+    "WEBHOOK_SECRET_GRACE": Setting(
+        24 * 60 * 60,
+        "Seconds the previous secret of a webhook endpoint keeps signing deliveries "
+        "(a second signature) after the secret is changed.",
+    ),
+    "API_DETAIL_URL_NAME": Setting(
+        "wagtailapi:rencontres:detail",
+        "URL name (reversed with the page id) of a rencontre in the API v2, for the "
+        "api_url of webhook payloads; prefixed with WAGTAILAPI_BASE_URL.",
+    ),
+    "PREVIEW_FRONTEND_URLS": Setting(
+        {},
+        "Headless preview: the front end that shows a draft, per site and language, "
+        '{"<site hostname or *>": {"<language code or *>": "https://front/preview"}}. '
+        "The editor's « Aperçu » gets a « Site partenaire » mode sending it there with "
+        "?token=…; empty: no such mode.",
+    ),
+    "PREVIEW_TOKEN_MAX_AGE": Setting(10 * 60, "Seconds a headless preview token is valid."),
+    "CACHE_MAX_AGE": Setting(
+        60,
+        "Seconds browsers may keep a public page, feed, calendar or open-data file "
+        "(Cache-Control: max-age); short, since only the shared cache is purged.",
+    ),
+    "CACHE_SHARED_MAX_AGE": Setting(
+        600,
+        "Seconds the shared cache (Varnish) keeps them (Cache-Control: s-maxage); "
+        "every change a visitor can see purges them at once, so this bounds only what "
+        "depends on the time (a rencontre becoming past). 0: nothing is cached.",
+    ),
+    "CACHE_PURGE_URLS": Setting(
+        [],
+        "Addresses of the HTTP caches to purge (each Varnish running "
+        'deploy/varnish/rencontres.vcl), e.g. ["http://127.0.0.1:8080/"]; empty: '
+        "no purge is sent.",
+    ),
+    "FRAGMENT_CACHE_BYTES": Setting(
+        32 * 1024 * 1024,
+        "Bytes of rendered HTML (the listing's results, a rencontre's content) each app "
+        "process keeps until the next publication (0: none kept).",
+    ),
+    "CACHE_PURGE_TIMEOUT": Setting(
+        5, "Seconds a purge request may take before it fails (and is retried)."
+    ),
+    "CACHE_PURGE_MAX_ATTEMPTS": Setting(
+        6, "Attempts of a purge before it is given up (logged, recorded as a TaskFailure)."
+    ),
+    "CACHE_PURGE_RETRY_DELAY": Setting(
+        5, "Seconds before a failed purge is tried again; each next wait doubles."
+    ),
+    "CACHE_PURGE_ALL_MODELS": Setting(
+        [],
+        "Models (« app.Model » labels) whose saving or deletion purges every cached "
+        "response: what every page shows (the header and footer configuration…). "
+        "Wagtail's site and generic settings always do.",
     ),
     "INDEX_PARENT_PAGE_TYPES": Setting(
         None,
@@ -123,6 +281,13 @@ class Conf:
         """``(code, name)`` of the content's languages, the source first."""
         languages = getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", None) or settings.LANGUAGES
         return list(languages)
+
+    @property
+    def api_base_url(self):
+        """The API's base URL for absolute links built outside a request (webhooks)."""
+        return getattr(settings, "WAGTAILAPI_BASE_URL", "") or getattr(
+            settings, "WAGTAILADMIN_BASE_URL", ""
+        )
 
     @property
     def site_name(self):

@@ -5,7 +5,9 @@ time format come from Django's locale formats, the sentence from the catalogue. 
 values are the rencontre's local times (its département's zone), never the server's.
 """
 
-from django.utils import formats
+import datetime as dt
+
+from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -59,3 +61,14 @@ def date_range_html(start, end):
             '<time datetime="{}">{}</time>', end.isoformat(), format_time(end)
         )
     return mark_safe(conditional_escape(_pattern(start, end)) % values)  # noqa: S308
+
+
+def api_datetime(value, tz=dt.UTC):
+    """The one datetime format of both APIs: ISO 8601 to the second with the offset of
+    ``tz`` (a rencontre's own zone for its dates and publications; UTC, ``Z``, for the
+    change log). Microseconds are dropped: v2 and v3's JSON encoders would cut them
+    differently."""
+    if value is None:
+        return None
+    text = timezone.localtime(value, tz).replace(microsecond=0).isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text

@@ -161,6 +161,23 @@ EXPORT_COLUMNS = [
 TRANSLATED_KEYS = [column.key for column in EXPORT_COLUMNS if column.translated]
 
 
+#: The first characters that make a spreadsheet read a cell as a formula (or, for tab
+#: and carriage return, that some split or trim into one).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A value a spreadsheet shows as the text it is: a string starting with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return gets a leading apostrophe (the spreadsheets'
+    own "text" marker), so that a title such as ``=HYPERLINK(…)`` typed by anyone who
+    edits rencontres is never run by the staff opening the export. Numbers, dates and
+    other strings are returned unchanged. For the admin's export, made for
+    spreadsheets; open data keeps raw values for machines."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def default_languages():
     """The content languages, source language first (``["fr", "en"]``)."""
     languages = conf.content_languages
@@ -269,6 +286,7 @@ __all__ = [
     "ExportColumn",
     "default_languages",
     "export_dicts",
+    "spreadsheet_safe",
     "export_headers",
     "export_rows",
     "iter_rows",

@@ -19,7 +19,7 @@ So they never disagree on what is published or on what a filter means.
 import datetime as dt
 import unicodedata
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -33,12 +33,14 @@ from .models import (
     Departement,
     Organisation,
     Region,
+    RencontreFormat,
     RencontreIndexPage,
     RencontreOrganisation,
     RencontrePage,
+    bounds,
 )
-from .models.choices import DEFAULT_TIMEZONE, Period
-from .models.reference import DEPARTEMENTS
+from .models.choices import Period
+from .places.distance import BoundingBox, Place, distance_expression
 
 #: The rendition of a rencontre's image on its card (and in Open Graph tags).
 CARD_IMAGE_SPEC = "fill-640x360"
@@ -77,6 +79,12 @@ class RencontreFilters:
     locale: Locale | None = None
     translation_of: Page | None = None  # the translations of this page, without itself
     order: tuple[str, ...] = ()  # keys of ORDERING; by default, by period
+    near: Place | None = None  # within radius_km of it, nearest first (places.resolve)
+    radius_km: float | None = None  # None: RENCONTRES_NEAR_DEFAULT_RADIUS
+
+    @property
+    def radius(self):
+        return self.radius_km if self.radius_km is not None else conf.NEAR_DEFAULT_RADIUS
 
 
 def per_page():
@@ -147,24 +155,16 @@ def _local_day_start(day, tz_name):
     return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(tz_name))
 
 
-def _timezones():
-    return sorted({tz for *_rest, tz in DEPARTEMENTS} | {DEFAULT_TIMEZONE})
-
-
 def _local_date_q(lookup, day):
     """``lookup`` (e.g. ``"end__gte"``) against midnight of ``day`` in each rencontre's zone.
 
     Dates are shown in the rencontre's local time (its département's zone), so a
-    visitor's "du 10 mars" means the 10th there, in Nouméa as in Paris.
+    visitor's "du 10 mars" means the 10th there, in Nouméa as in Paris. ``day`` is
+    within the years a rencontre may take place in (:func:`bounds.clamp_day`).
     """
-    # Midnight in any zone must stay a valid datetime in UTC.
-    day = min(max(day, dt.date.min + dt.timedelta(days=1)), dt.date.max - dt.timedelta(days=1))
     condition = Q()
-    for tz_name in _timezones():
-        zone = Q(departement__timezone=tz_name)
-        if tz_name == DEFAULT_TIMEZONE:
-            zone |= Q(departement__isnull=True)
-        condition |= zone & Q(**{lookup: _local_day_start(day, tz_name)})
+    for tz_name in bounds.zone_names():
+        condition |= bounds.zone_q(tz_name) & Q(**{lookup: _local_day_start(day, tz_name)})
     return condition
 
 
@@ -179,16 +179,37 @@ def filter_period(queryset, period, *, now=None):
     return queryset
 
 
+def filter_near(queryset, place, radius_km):
+    """Rencontres whose point (typed, geocoded or their commune's centre) is within
+    ``radius_km`` of ``place``, annotated with ``distance_km``.
+
+    A bounding box on the indexed point columns narrows the rows first; the exact
+    distance is computed for those only. Rencontres without a point (online ones) are
+    left out.
+    """
+    box = BoundingBox.around(place.latitude, place.longitude, radius_km)
+    distance = distance_expression(place.latitude, place.longitude, "map_latitude", "map_longitude")
+    return (
+        queryset.filter(box.q("map_latitude", "map_longitude"))
+        .annotate(distance_km=distance)
+        .filter(distance_km__lte=radius_km)
+    )
+
+
 def filter_rencontres(queryset, filters, *, now=None):
     """Apply ``filters`` (a :class:`RencontreFilters`) to a queryset of rencontres."""
     queryset = filter_period(queryset, filters.period, now=now)
+    # Dates and instants are clamped to the years a rencontre may take place in: the
+    # same rencontres match, and no database is handed a year it cannot convert.
     if filters.date_from:
-        queryset = queryset.filter(_local_date_q("end__gte", filters.date_from))
+        day = bounds.clamp_day(filters.date_from)
+        queryset = queryset.filter(_local_date_q("end__gte", day))
     if filters.date_to:
-        next_day = min(filters.date_to, dt.date.max - dt.timedelta(days=2)) + dt.timedelta(days=1)
+        next_day = bounds.clamp_day(filters.date_to) + dt.timedelta(days=1)
         queryset = queryset.filter(_local_date_q("start__lt", next_day))
     if filters.start_from:
-        queryset = queryset.filter(_local_date_q("start__gte", filters.start_from))
+        day = bounds.clamp_day(filters.start_from)
+        queryset = queryset.filter(_local_date_q("start__gte", day))
     if filters.departement is not None:
         queryset = queryset.filter(departement=filters.departement)
     if filters.region is not None:
@@ -203,25 +224,30 @@ def filter_rencontres(queryset, filters, *, now=None):
     if filters.query:
         queryset = queryset.filter(pk__in=search_matches(filters.query))
     if filters.updated_since is not None:
-        queryset = queryset.filter(last_published_at__gte=filters.updated_since)
+        since = bounds.clamp_instant(filters.updated_since)
+        queryset = queryset.filter(last_published_at__gte=since)
     if filters.slug:
         queryset = queryset.filter(slug=filters.slug)
     if filters.locale is not None:
         queryset = queryset.filter(locale=filters.locale)
     if filters.translation_of is not None:
         queryset = queryset.translation_of(filters.translation_of)
+    if filters.near is not None:
+        queryset = filter_near(queryset, filters.near, filters.radius)
     return queryset
 
 
 def order_rencontres(queryset, filters):
-    """``filters.order`` if given (ties by id); else upcoming first by start time, past
-    ones most recent first."""
+    """``filters.order`` if given (ties by id); else the nearest first near a place,
+    then upcoming first by start time, past ones most recent first."""
     if filters.order:
         columns = []
         for name in filters.order:
             prefix = "-" if name.startswith("-") else ""
             columns += [prefix + column for column in ORDERING[name.lstrip("-")]]
         return queryset.order_by(*columns, "pk")
+    if filters.near is not None:
+        return queryset.order_by("distance_km", "start", "pk")
     if filters.period == Period.PAST:
         return queryset.order_by("-start", "-pk")
     return queryset.order_by("start", "pk")
@@ -269,12 +295,40 @@ def listing_rencontres(index, filters, *, now=None):
     return with_card_relations(queryset)
 
 
+def past_matches_count(index, filters, *, now=None):
+    """How many past rencontres of ``index`` a search of upcoming ones leaves out: the
+    listing offers them (a search typed in the listing keeps its period, « à venir » by
+    default, and a visitor looking for a 2023 workshop should learn it exists). 0 when
+    there is no search or the period is not « à venir »."""
+    if not filters.query or filters.period != Period.UPCOMING:
+        return 0
+    past = replace(filters, period=Period.PAST)
+    return select_rencontres(published_rencontres(index=index), past, now=now).count()
+
+
 def calendar_rencontres(index, filters, *, now=None):
     """The rencontres of the listing's .ics feed (same filters, no pagination)."""
     limit = conf.ICAL_MAX_EVENTS
     queryset = select_rencontres(published_rencontres(index=index), filters, now=now)
     queryset = queryset.select_related("departement", "locale")
     return with_publication_count(with_organisers(queryset))[:limit]
+
+
+def online_rencontres(index, filters, *, now=None):
+    """Beside a search near a place: the online rencontres matching the other filters
+    (they have no place to be near), unless the filters exclude them. Ready for cards."""
+    if filters.near is None or filters.format not in ("", RencontreFormat.EN_LIGNE):
+        return RencontrePage.objects.none()
+    online = replace(filters, near=None, format=RencontreFormat.EN_LIGNE)
+    return listing_rencontres(index, online, now=now)
+
+
+def map_rencontres(index, filters, *, now=None):
+    """The rencontres of the listing that have a point, for its map and carte.geojson
+    (``RENCONTRES_MAP_MAX_FEATURES`` at most; one query)."""
+    queryset = select_rencontres(published_rencontres(index=index), filters, now=now)
+    queryset = queryset.filter(map_latitude__isnull=False, map_longitude__isnull=False)
+    return queryset.select_related("departement", "locale")[: conf.MAP_MAX_FEATURES]
 
 
 def feed_rencontres(index, filters, *, now=None):
@@ -289,6 +343,28 @@ def rencontre_for_calendar(page):
     """``page`` reloaded with what its own .ics needs (organisers, publication count)."""
     queryset = RencontrePage.objects.filter(pk=page.pk).select_related("departement", "locale")
     return with_publication_count(with_organisers(queryset)).get()
+
+
+def with_references(page):
+    """``page`` with its département (and région) and locale attached from reference
+    data read once per publication generation (:mod:`rencontres.fragments`), instead
+    of one query each when the page's template and JSON-LD read them."""
+    from .fragments import memo
+
+    if page.departement_id and not RencontrePage.departement.is_cached(page):
+        departements = memo(
+            "departements",
+            lambda: {d.pk: d for d in Departement.objects.select_related("region")},
+        )
+        if page.departement_id in departements:
+            RencontrePage.departement.field.set_cached_value(
+                page, departements[page.departement_id]
+            )
+    if page.locale_id and not Page.locale.is_cached(page):
+        locales = memo("locales", lambda: {locale.pk: locale for locale in Locale.objects.all()})
+        if page.locale_id in locales:
+            Page.locale.field.set_cached_value(page, locales[page.locale_id])
+    return page
 
 
 def organisers_of(page):

@@ -6,21 +6,36 @@ from wagtail.models import PageLogEntry, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import roles, translation
+from .cache import triggers as cache_triggers
 from .history import recording
 from .models import Organisation, RencontreIndexPage, RencontrePage
+from .models.publication_log import events_recorded
+from .places.tasks import request_geocoding
+from .webhooks.delivery import schedule_dispatch
 
 
 def push_synchronised_fields_on_publish(sender, instance, revision=None, **kwargs):
-    """A published source page pushes its synchronised fields to its published translations."""
+    """A published source page pushes its synchronised fields to its published
+    translations: in the task worker, after the publication is committed, so that
+    nothing a translation does can fail or hold the source's publication."""
     user = getattr(revision, "user", None)
-    translation.push_page(instance, user=user)
+    translation.schedule_push(instance, user=user)
 
 
 def push_synchronised_fields_on_save(sender, instance, raw=False, **kwargs):
-    """A saved source organisation pushes its name and link to its translations."""
+    """A saved source organisation pushes its name and link to its translations (in
+    the task worker, once the save is committed)."""
     if raw:  # loaddata
         return
-    translation.push_snippet(instance)
+    translation.schedule_snippet_push(instance)
+
+
+def geocode_on_save(sender, instance, raw=False, **kwargs):
+    """A saved rencontre (draft or published) whose address has no point yet is sent to
+    the geocoder in the background, once the transaction commits (never raises)."""
+    if raw:
+        return
+    request_geocoding(instance)
 
 
 def attach_roles_to_new_index(sender, instance, created=False, raw=False, **kwargs):
@@ -72,6 +87,7 @@ def log_move(sender, instance, parent_page_before, parent_page_after, **kwargs):
 
 
 def connect():
+    cache_triggers.connect()
     page_published.connect(
         push_synchronised_fields_on_publish,
         dispatch_uid="rencontres.push_synchronised_fields_on_publish",
@@ -102,3 +118,8 @@ def connect():
         dispatch_uid="rencontres.log_restriction_removed",
     )
     post_page_move.connect(log_move, dispatch_uid="rencontres.log_move")
+    post_save.connect(
+        geocode_on_save, sender=RencontrePage, dispatch_uid="rencontres.geocode_on_save"
+    )
+    # Webhooks: after the events committed, a dispatch in the task worker.
+    events_recorded.connect(schedule_dispatch, dispatch_uid="rencontres.webhooks")

@@ -27,6 +27,7 @@ BULLET = "•"
 __all__ = [
     "BULLET",
     "block_lines",
+    "parse_html",
     "bulleted",
     "html_lines",
     "labelled",
@@ -65,11 +66,24 @@ def bulleted(lines):
     return [BULLET + str(lines[0]), *lines[1:]]
 
 
+def parse_html(html):
+    """An HTML fragment as a tree: ``(soup, root)``, ``root`` holding the fragment's nodes.
+
+    libxml2's parser (lxml), not the standard library's: ``html.parser`` takes quadratic
+    time on malformed markup (10 KB of ``<br <br …`` cost a second, 100 KB two minutes,
+    CVE-2025-6069) and imported or typed text may be anything. libxml2 reads a megabyte
+    of it in milliseconds. It puts the fragment in ``<html><body>``: ``root`` is the
+    body (the soup itself when the fragment was empty).
+    """
+    soup = BeautifulSoup(str(html), "lxml")
+    return soup, soup.body or soup
+
+
 def html_lines(html):
     """Readable lines of an HTML fragment: one per paragraph or heading, ``•`` per item."""
     if not html:
         return []
-    soup = BeautifulSoup(str(html), "html.parser")
+    _soup, root = parse_html(html)
     lines = []
 
     def walk(node):
@@ -93,7 +107,7 @@ def html_lines(html):
                 if text:
                     lines.append(text)
 
-    walk(soup)
+    walk(root)
     return lines
 
 

@@ -1,28 +1,66 @@
 """Admin registration (Wagtail imports this module by name): snippets, the rencontres
-listing, the change-history comparisons, the public history's serve hook and the log
-action of a value erased from the public history."""
+listing, the Decidim import, the change-history comparisons, the public history's serve
+hook, the shared cache's keys of served pages, the log action of a value erased from
+the public history and the notice of a translation whose synchronised fields could not
+be pushed."""
 
 from django.contrib.auth.models import Permission
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from .admin import imports as import_views
 from .admin.listing import RencontreListingViewSet
+from .admin.sync_notice import add_sync_notice
 from .admin.viewsets import DepartementViewSet, OrganisationViewSet
+from .admin.webhooks import (
+    WebhookEndpointViewSet,
+    WebhookPermissionPolicy,
+    add_disabled_webhooks_panel,
+)
+from .cache.tags import tag_page
 from .history.compare.registration import register as register_comparisons
 from .history.redaction import LOG_ACTION as HISTORY_REDACTED
 from .history.views import hide_history_of_non_public_pages
+from .models import WebhookEndpoint
 
 register_snippet(OrganisationViewSet)
 register_snippet(DepartementViewSet)
 register_comparisons()
 hooks.register("before_serve_page", hide_history_of_non_public_pages)
+register_permission_policy(WebhookEndpoint, WebhookPermissionPolicy(WebhookEndpoint))
+hooks.register("construct_homepage_panels", add_disabled_webhooks_panel)
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks():
+    """Paramètres › Webhooks, for holders of the webhook permission."""
+    return WebhookEndpointViewSet()
+
+
+# Before wagtail-localize's hook, which answers with its translation editor.
+hooks.register("before_edit_page", add_sync_notice, order=-10)
+
+# The shared cache keeps what Wagtail serves, keyed by what it shows (rencontres.cache).
+hooks.register("before_serve_page", tag_page)
 
 
 @hooks.register("register_admin_viewset")
 def register_rencontre_listing():
     return RencontreListingViewSet("rencontre_listing", url_prefix="rencontres")
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    """« Importer depuis Decidim » (rencontres.admin.imports)."""
+    return [path("import-decidim/", include((import_views.urlpatterns, import_views.app_name)))]
+
+
+hooks.register("register_admin_menu_item", import_views.menu_item)
+hooks.register("construct_main_menu", import_views.notify_finished_imports)
 
 
 @hooks.register("register_permissions")

@@ -1,8 +1,20 @@
 """Media on S3-compatible object storage (django-storages), private by default."""
 
+import logging
+
+from botocore.config import Config
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
+
+from rencontres.faults import log_outage
+
+logger = logging.getLogger(__name__)
+
+#: Errors that mean the object storage cannot be reached (refused, timed out, reset).
+UNREACHABLE = (BotoConnectionError, HTTPClientError)
 
 
 class MediaStorage(S3Storage):
@@ -21,12 +33,32 @@ class MediaStorage(S3Storage):
     #: Folders of Wagtail's original images and renditions.
     public_prefixes = ("original_images/", "images/")
 
-    def __init__(self, *, object_acls=True, **settings):
+    def __init__(self, *, object_acls=True, timeout=3, **settings):
         self.object_acls = object_acls
         settings.setdefault("default_acl", None)
         settings.setdefault("file_overwrite", False)  # two uploads named alike: two files
         settings.setdefault("querystring_expire", 5 * 60)
         super().__init__(**settings)
+        # An unreachable service costs seconds, not botocore's minute and its retries
+        # with back-off: a page waiting for an image must not wait for long.
+        self.client_config = self.client_config.merge(
+            Config(
+                connect_timeout=timeout,
+                read_timeout=timeout * 2,
+                retries={"mode": "standard", "max_attempts": 2},
+            )
+        )
+
+    def _open(self, name, mode="rb"):
+        """An unreachable service is an ``OSError``, as a missing file is: Wagtail then
+        renders a page without the image whose rendition it cannot make, not a 500."""
+        try:
+            return super()._open(name, mode)
+        except UNREACHABLE as error:
+            log_outage(
+                logger, f"s3:{type(error).__name__}", "media storage unreachable", error=error
+            )
+            raise OSError(f"media storage unreachable: {error}") from error
 
     def is_public(self, name):
         return name.startswith(self.public_prefixes)

@@ -1,17 +1,22 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from rencontres.cache import tags as cache_tags
+
 from .api import api_v2_urls, api_v3_urls
 from .health import ReadinessView, healthz
+from .robots import RobotsView
 from .security.csp import csp_report
 from .security.logins import authenticate_with_password
 from .sitemaps import MultilingualSitemap
+
+# A database that does not answer: a 503 page in the visitor's language, not a 500.
+handler500 = "rencontres_site.errors.server_error"
 
 # Outside i18n_patterns: the health checks, the admin, the API (an unknown id must be a
 # 404, never a redirect to a language prefix), documents and the sitemap.
@@ -23,10 +28,15 @@ urlpatterns = [
     path("api/v2/", api_v2_urls),
     path("api/v3/", api_v3_urls),
     path("csp-report/", csp_report, name="csp_report"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}),
+    # Kept by the shared cache, purged with every listing (rencontres.cache).
+    path(
+        "sitemap.xml",
+        cache_tags.tagged(cache_tags.LIST, cache_tags.SITEMAP)(sitemap),
+        {"sitemaps": {"pages": MultilingualSitemap}},
+    ),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        cache_tags.tagged()(RobotsView.as_view()),
     ),
 ]
 

@@ -7,6 +7,14 @@ when it is a ``postgres://`` URL, else a throwaway cluster. Under
 ``rencontres_site.settings.test`` a run on any other database stops at once with an
 explanation, rather than pass or fail for reasons production never sees.
 
+Plugin and demo. The plugin's own tests (modules marked ``plugin``) run without the
+demo, under ``tests.plugin_settings`` (Wagtail, the README's apps, no ``home``); the
+rest, and a plugin module's tests marked ``demo``, under the demo's settings.
+``make test`` runs both::
+
+    pytest -m "not plugin or demo"                # the demo's settings (pytest.ini)
+    pytest --ds=tests.plugin_settings -m plugin   # plugin tests only, demo ones left out
+
 SQLite smoke tests. The quick start (``make run``) uses SQLite, so a few tests check
 that what it needs works there. Mark them ``@pytest.mark.sqlite``: they run in the
 PostgreSQL run like any test, and ``make test`` runs them once more on SQLite with::
@@ -24,6 +32,7 @@ from django.conf import settings
 from django.utils import translation
 
 TEST_SETTINGS = "rencontres_site.settings.test"
+PLUGIN_SETTINGS = "tests.plugin_settings"
 _sqlite_run_key = pytest.StashKey[bool]()
 
 
@@ -52,12 +61,39 @@ def pytest_sessionstart(session):
     session.config.stash[_sqlite_run_key] = _sqlite_run()
 
 
+def _plugin_run():
+    return settings.configured and settings.SETTINGS_MODULE == PLUGIN_SETTINGS
+
+
+def _wanted(item, config):
+    if config.stash.get(_sqlite_run_key, False):
+        return item.get_closest_marker("sqlite") is not None
+    if _plugin_run():
+        return item.get_closest_marker("plugin") and not item.get_closest_marker("demo")
+    return True
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Without the demo, a test module not marked ``plugin`` is not even imported (it may
+    import ``home``): modules say ``pytestmark = pytest.mark.plugin``."""
+    if not _plugin_run():
+        return None
+    if collection_path.is_dir():
+        # A folder without a plugin module: not even its conftest.py (tests/validators).
+        modules = list(collection_path.rglob("test_*.py"))
+        marked = any("pytest.mark.plugin" in m.read_text(encoding="utf-8") for m in modules)
+        return True if modules and not marked else None
+    if collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    return "pytest.mark.plugin" not in collection_path.read_text(encoding="utf-8") or None
+
+
 def pytest_collection_modifyitems(config, items):
-    if not config.stash.get(_sqlite_run_key, False):
-        return
     selected, deselected = [], []
     for item in items:
-        (selected if item.get_closest_marker("sqlite") else deselected).append(item)
+        (selected if _wanted(item, config) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
@@ -71,3 +107,14 @@ def _source_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    """Every test starts with no page fragment memoised (rencontres.fragments): a test's
+    rolled-back transaction is invisible to the signals that make fragments stale, so
+    fragments computed from its rows must not reach the next test."""
+    from rencontres import fragments
+
+    fragments.reset()
+    yield

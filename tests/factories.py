@@ -1,8 +1,12 @@
 """Shared factories and builders for the test suite.
 
-``build_site()`` gives the page tree every test needs (a HomePage at the default
+``build_site()`` gives the page tree every test needs (a home page at the default
 site's root and a RencontreIndexPage under it); the factories then create
 rencontres, organisations and their media with realistic French content.
+
+The plugin's own tests run without the demo too (``tests.plugin_settings``): there
+the home page is Wagtail's plain page that its migrations create, and the demo's
+factories (``home.*`` models named by label) are not used.
 """
 
 import datetime as dt
@@ -11,7 +15,9 @@ from io import StringIO
 
 import factory
 import wagtail_factories
+from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from dsfr.models import DsfrConfig
 from wagtail.models import (
@@ -24,7 +30,6 @@ from wagtail.models import (
     Site,
 )
 
-from home.models import ContentPage, FooterRole, HomePage, SitemapPage
 from rencontres.history.recording import Publication, record_publications
 from rencontres.models import (
     Departement,
@@ -41,7 +46,23 @@ def build_site(title="Construisons ensemble Quartiers 2030"):
     """Make a HomePage the default site's root and put a rencontres index under it.
 
     Idempotent within a test database: returns the existing pair when called again.
+    Without the demo (``tests.plugin_settings``) the home page is the plain page that
+    Wagtail's migrations made the default site's root.
     """
+    if not apps.is_installed("home"):
+        home = Site.objects.get(is_default_site=True).root_page
+    else:
+        home = _demo_home(title)
+    index = RencontreIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = RencontreIndexPage(title="Les rencontres locales", slug="rencontres")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return home, index
+
+
+def _demo_home(title):
+    HomePage = apps.get_model("home", "HomePage")  # noqa: N806
     locale = Locale.get_default()
     home = HomePage.objects.filter(locale=locale).first()
     if home is None:
@@ -55,12 +76,7 @@ def build_site(title="Construisons ensemble Quartiers 2030"):
         site.root_page = home
         site.site_name = "Les rencontres locales"
         site.save()
-    index = RencontreIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = RencontreIndexPage(title="Les rencontres locales", slug="rencontres")
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    return home, index
+    return home
 
 
 def departement(code):
@@ -131,39 +147,8 @@ class RencontrePageFactory(wagtail_factories.PageFactory):
             )
 
 
-# Home app: landing page, footer pages, site configuration.
-
-
-class HomePageFactory(wagtail_factories.PageFactory):
-    """A home page; pass ``parent=Page.get_first_root_node()``, then ``make_site_root``."""
-
-    title = "Construisons ensemble Quartiers 2030"
-    slug = "accueil"
-    introduction = factory.LazyFunction(
-        lambda: [("paragraph", "<p>Les rencontres locales de la consultation.</p>")]
-    )
-
-    class Meta:
-        model = HomePage
-
-
-class ContentPageFactory(wagtail_factories.PageFactory):
-    """A content page; ``footer_role=FooterRole.LEGAL_NOTICE`` makes it a footer link."""
-
-    title = factory.Sequence(lambda n: f"Page de contenu n°{n}")
-    body = factory.LazyFunction(lambda: [("paragraph", "<p>Un paragraphe de contenu.</p>")])
-    footer_role = ""
-
-    class Meta:
-        model = ContentPage
-
-
-class SitemapPageFactory(wagtail_factories.PageFactory):
-    title = "Plan du site"
-    slug = "plan-du-site"
-
-    class Meta:
-        model = SitemapPage
+# Home app (the demo): site configuration and the demo's content; its page factories are
+# in tests/home/factories.py (imported below when the demo is installed).
 
 
 class DsfrConfigFactory(factory.django.DjangoModelFactory):
@@ -187,16 +172,6 @@ def make_site_root(page):
     site.root_page = page
     site.save()
     return site
-
-
-def build_footer_pages(home):
-    """The four footer content pages and the sitemap under ``home``: ``{role: page}``."""
-    pages = {
-        role: ContentPageFactory(parent=home, title=role.label, slug=role.value, footer_role=role)
-        for role in FooterRole
-    }
-    pages["sitemap"] = SitemapPageFactory(parent=home)
-    return pages
 
 
 def load_demo():
@@ -311,9 +286,25 @@ def publish(page, user=None, **changes):
             RencontreOrganisation(organisation=organisation, sort_order=position)
             for position, organisation in enumerate(organisers)
         ]
-    page.save_revision(user=user).publish(user=user)
+    # What runs once the publication is committed (pushing synchronised fields to the
+    # translations) runs here too, inside a test's transaction that never commits.
+    run_after_commit(lambda: page.save_revision(user=user).publish(user=user))
     page.refresh_from_db()
     return page
+
+
+def run_after_commit(action):
+    """Do ``action`` and run at once what it left for after the commit, taking it off the
+    transaction's list so that an enclosing capture (``django_capture_on_commit_callbacks``)
+    does not run it a second time. Outside a transaction Django runs it at once anyway."""
+    connection = transaction.get_connection()
+    start = len(connection.run_on_commit)
+    action()
+    while len(connection.run_on_commit) > start:
+        pending = connection.run_on_commit[start:]
+        del connection.run_on_commit[start:]
+        for _savepoints, callback, _robust in pending:
+            callback()
 
 
 def publish_translation(page, locale, user=None, **values):
@@ -386,3 +377,12 @@ def publish_in_bulk(page, contents):
     live.last_published_at = latest.created_at
     live.save(clean=False)
     return live
+
+
+if apps.is_installed("home"):  # not under tests.plugin_settings
+    from tests.home.factories import (  # noqa: E402, F401
+        ContentPageFactory,
+        HomePageFactory,
+        SitemapPageFactory,
+        build_footer_pages,
+    )

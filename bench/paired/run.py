@@ -339,6 +339,13 @@ def project_side(postgres, database):
         STATIC_ROOT=str(WORK / "project-static"),
         MEDIA_ROOT=str(WORK / "project-media"),
         LOG_LEVEL="WARNING",
+        # The shared cache (scripts/bench-http starts one when REDIS_URL is unset).
+        REDIS_URL=os.environ["REDIS_URL"],
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1",
+        WAGTAILAPI_BASE_URL="http://127.0.0.1",
+        # Plain HTTP on loopback, as the peer: no redirect to https, no HSTS.
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
     )
     return Side(
         "project",

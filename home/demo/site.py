@@ -6,13 +6,18 @@ before it is created, and nothing that exists is ever changed, so a second run c
 no page and no revision and keeps what editors changed.
 """
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.files.images import ImageFile
 from django.db import transaction
 from dsfr.models import DsfrConfig
 from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from home.models import ContentPage, FooterRole, HomePage, SitemapPage
+from home.models import ContentPage, FooterRole, HomePage, SharingSettings, SitemapPage
 
 from . import site_content as content
 
@@ -75,6 +80,30 @@ def _default_site():
             is_default_site=True,
         )
     return site
+
+
+#: The address Wagtail's first migration gives the default site.
+WAGTAIL_INITIAL_ADDRESS = ("localhost", 80)
+
+
+def ensure_site_address():
+    """Give the default site the address the project serves (``WAGTAILADMIN_BASE_URL``:
+    ``http://127.0.0.1:8000`` for ``make run``, the cache's for ``make serve``), so
+    that canonical, hreflang and sitemap links work on the demo. Only while the record
+    still has Wagtail's initial ``localhost:80``: an address an administrator set stays.
+
+    Returns 1 when the record changed, else 0.
+    """
+    site = _default_site()
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL or "")
+    if not address.hostname or (site.hostname, site.port) != WAGTAIL_INITIAL_ADDRESS:
+        return 0
+    port = address.port or (443 if address.scheme == "https" else 80)
+    if (address.hostname, port) == WAGTAIL_INITIAL_ADDRESS:
+        return 0
+    site.hostname, site.port = address.hostname, port
+    site.save(update_fields=["hostname", "port"])
+    return 1
 
 
 def ensure_home_page(locale):
@@ -216,6 +245,34 @@ def ensure_translations(home, locales):
     return created, existing
 
 
+#: The demo's sharing image (1200 × 630): what social networks and search engines show
+#: of a rencontre without an illustration of its own.
+SHARING_IMAGE = Path(__file__).with_name("partage.png")
+SHARING_IMAGE_TITLE = "Construisons ensemble Quartiers 2030 (image de partage)"
+
+
+def ensure_sharing_image():
+    """The default site's sharing image (``SharingSettings``), made from the demo's own.
+
+    Created once, looked up by its title; set as the default image only when the site has
+    none, so that an image an editor chose, or its removal, stays. Returns
+    ``(created, existing)``.
+    """
+    image_model = get_image_model()
+    if image_model.objects.filter(title=SHARING_IMAGE_TITLE).exists():
+        return 0, 1
+    with SHARING_IMAGE.open("rb") as file:
+        image = image_model(
+            title=SHARING_IMAGE_TITLE, file=ImageFile(file, name=SHARING_IMAGE.name)
+        )
+        image.save()
+    sharing = SharingSettings.for_site(_default_site())
+    if sharing.default_image_id is None:
+        sharing.default_image = image
+        sharing.save()
+    return 1, 0
+
+
 def load_site(stdout=None):
     """Load the demo site content; returns the French home page."""
     summary = _Summary(stdout)
@@ -231,6 +288,14 @@ def load_site(stdout=None):
     with transaction.atomic():
         home, created = ensure_home_page(default_locale)
     summary("Page d’accueil", int(created), int(not created))
+
+    with transaction.atomic():
+        changed = ensure_site_address()
+    summary("Adresse du site", changed, 1 - changed)
+
+    with transaction.atomic():
+        created, existing = ensure_sharing_image()
+    summary("Image de partage", created, existing)
 
     with transaction.atomic():
         created, existing = ensure_footer_pages(home)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from dsfr.models import DsfrConfig
 from wagtail.models import Page
 
-from home import navigation
+from home import dsfr_js, navigation
+from rencontres import fragments
 
 register = template.Library()
 
@@ -88,7 +89,10 @@ def breadcrumb_ancestors(page):
     """The live ancestors of ``page`` shown in the breadcrumb, from the home page down."""
     if not isinstance(page, Page) or not page.pk or page.depth <= 2:
         return []
-    return list(page.get_ancestors().filter(depth__gte=2).live())
+    return fragments.memo(
+        ("breadcrumb", page.pk),
+        lambda: list(page.get_ancestors().filter(depth__gte=2).live()),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -127,3 +131,10 @@ def web_url(value):
     except ValueError:
         return ""
     return value if scheme in ("http", "https") else ""
+
+
+@register.inclusion_tag("includes/dsfr_js.html")
+def dsfr_site_js(nonce=""):
+    """The DSFR scripts of the public pages (:mod:`home.dsfr_js`), in place of django-dsfr's
+    ``{% dsfr_js %}``; ``nonce`` as django-dsfr's tag takes it (the public pages need none)."""
+    return dsfr_js.script_tags_context(nonce)

@@ -28,11 +28,14 @@ from wagtail.models import Locale, Page
 from wagtail_localize import wagtail_hooks as localize_hooks
 from wagtail_localize.models import TranslationSource
 
-from ..exports import export_dicts, export_headers
+from ..exports import export_dicts, export_headers, spreadsheet_safe
 from ..models import Departement, Region, RencontreFormat, RencontrePage, RencontreStatus
 from ..models.choices import Period
 from ..models.permissions import EXPORT
 from ..selectors import filter_period
+
+#: The UTF-8 byte-order mark that opens the admin's CSV export.
+BOM = "\ufeff"
 
 # -- the « Rencontres » listing ------------------------------------------------------------
 
@@ -285,6 +288,22 @@ class RencontreIndexView(IndexView):
     def to_row_dict(self, item):
         # ``as_spreadsheet`` passes rows already built by rencontres.exports.
         return item
+
+    def preprocess_field_value(self, field, value, export_format):
+        # Both formats: no cell runs as a formula (Wagtail's XLSX only retypes the
+        # cells openpyxl takes for formulas, its CSV none).
+        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
+
+    def stream_csv(self, queryset):
+        # A byte-order mark first: spreadsheets then read UTF-8 (accents intact) rather
+        # than the system's legacy encoding.
+        yield BOM
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
 
 
 class RencontreListingViewSet(PageListingViewSet):

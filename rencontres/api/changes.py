@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..conf import conf
+from ..dates import api_datetime
 from ..history.fields import history_fields
 from ..models import EventType, PublicationEvent, RencontrePage
 from ..models.publication_log import VISIBLE_TYPES
@@ -143,7 +144,7 @@ def _entry(row, changed_fields, api_url):
         "page_id": page_id,
         "locale": locale,
         "translation_key": str(translation_key) if translation_key else None,
-        "time": time.isoformat(),
+        "time": api_datetime(time),
         "visible": bool(shows),
         "changed_fields": changed_fields if shows else [],
         "api_url": api_url(page_id) if shows and api_url else None,

@@ -24,6 +24,7 @@ from pydantic import Field, field_validator
 from wagtail.models import Locale
 
 from ..models import Departement, Organisation, Region, RencontreFormat, RencontreStatus
+from ..places.resolve import resolve
 from ..selectors import ORDERING, Period, RencontreFilters
 
 MAX_ID = 2**63 - 1
@@ -94,6 +95,25 @@ class RencontreQuery(Schema):
         le=MAX_ID,
         description="Les traductions de cette page (identifiant), sans elle-même.",
     )
+    near: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f]+$",
+        description=(
+            "Près d’un lieu : une commune (Saint-Étienne, « Saint-Pierre (974) »), un code "
+            "postal (42000) ou des coordonnées « latitude,longitude » (45.43,4.39). Les "
+            "résultats sont les rencontres à moins de radius_km, les plus proches d’abord, "
+            "chacune avec sa distance_km ; les rencontres en ligne (sans lieu) n’en sont "
+            "pas : demandez-les avec format=en_ligne."
+        ),
+    )
+    radius_km: int | None = Field(
+        None,
+        ge=1,
+        le=500,
+        description="Rayon autour de near, en km (25 par défaut, 500 au plus).",
+    )
     order: str | None = Field(
         None,
         max_length=200,
@@ -154,7 +174,26 @@ class RencontreQuery(Schema):
             locale=self._get("locale", Locale, language_code=self.locale),
             translation_of=self._translated_page(pages),
             order=tuple(self.order.split(",")) if self.order else (),
+            near=self._place(),
+            radius_km=self.radius_km,
         )
+
+    def _place(self):
+        if not self.near:
+            return None
+        resolution = resolve(self.near)
+        if resolution.candidates:
+            raise FilterError(
+                "near",
+                _("Plusieurs communes répondent à « %(near)s » : %(candidates)s.")
+                % {
+                    "near": self.near,
+                    "candidates": "; ".join(c.value for c in resolution.candidates),
+                },
+            )
+        if resolution.error or resolution.place is None:
+            raise FilterError("near", resolution.error or _("Lieu inconnu."))
+        return resolution.place
 
     @staticmethod
     def _aware(value):

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from pydantic import BaseModel, ConfigDict, Field
 from wagtail.api.utils import get_full_url
 
+from ..dates import api_datetime
 from ..history.versions import ROUTE_LIST, PageHistory, VersionNotFound
 
 
@@ -74,6 +75,12 @@ class HistorySchema(_Model):
     items: list[VersionSchema] = Field(description="Les versions, la plus récente d’abord.")
 
 
+def history_queryset(pages):
+    """``pages`` with what their history needs: their language and time zone (none of
+    the related objects a rencontre's full representation prefetches)."""
+    return pages.select_related("locale", "departement")
+
+
 def _absolute(page, url, request):
     if not url or "://" in url:
         return url
@@ -94,12 +101,47 @@ def _rencontre(page, history, request):
     }
 
 
-def _version(page, version, request, version_api_path, with_changes=False):
-    data = version.as_dict(with_changes=with_changes)
-    data["url"] = _absolute(page, data["url"], request)
-    path = version_api_path(page, version.number) if version_api_path else None
-    data["detail_url"] = get_full_url(request, path) if path else None
-    return data
+class _Writer:
+    """The JSON of a page's versions: what every version shares (the page's time zone
+    and full URL, the prefixes of the versions' URLs) read once for the list."""
+
+    def __init__(self, page, history, request, version_api_path):
+        self.page = page
+        self.request = request
+        self.version_api_path = version_api_path
+        self.tzinfo = page.tzinfo
+        self.full_url = None
+        prefix = history.version_url_prefix
+        self.url_prefix = prefix
+        self.joined_prefix = None
+        if prefix is not None and "://" not in prefix:
+            self.full_url = page.get_full_url(request) or ""
+            self.joined_prefix = urljoin(self.full_url, prefix)
+        # The API path of version n, when it is a prefix and « n/ »: that prefix.
+        self.api_prefix = None
+        if version_api_path:
+            first, second = version_api_path(page, 1), version_api_path(page, 2)
+            if first and first.endswith("/1/") and second == first[: -len("1/")] + "2/":
+                self.api_prefix = get_full_url(request, first)[: -len("1/")]
+
+    def url(self, version):
+        url = version.url
+        if self.joined_prefix is not None and url == f"{self.url_prefix}{version.number}/":
+            return f"{self.joined_prefix}{version.number}/"  # what urljoin() gives
+        return _absolute(self.page, url, self.request)
+
+    def detail_url(self, number):
+        if self.api_prefix is not None:
+            return f"{self.api_prefix}{number}/"
+        path = self.version_api_path(self.page, number) if self.version_api_path else None
+        return get_full_url(self.request, path) if path else None
+
+    def version(self, version, with_changes=False):
+        data = version.as_dict(with_changes=with_changes)
+        data["published_at"] = api_datetime(version.published_at, self.tzinfo)
+        data["url"] = self.url(version) if data["url"] else data["url"]
+        data["detail_url"] = self.detail_url(version.number)
+        return data
 
 
 def versions_payload(page, request, version_api_path=None):
@@ -107,7 +149,9 @@ def versions_payload(page, request, version_api_path=None):
 
     ``version_api_path(page, number)`` gives the API path of one version."""
     history = page_history(page, request)
-    items = [_version(page, version, request, version_api_path) for version in history.newest_first]
+    versions = history.newest_first
+    writer = _Writer(page, history, request, version_api_path) if versions else None
+    items = [writer.version(version) for version in versions]
     return {"rencontre": _rencontre(page, history, request), "count": len(items), "items": items}
 
 
@@ -118,7 +162,7 @@ def version_payload(page, number, request, version_api_path=None):
         version = history.version(number)
     except VersionNotFound:
         return None
-    data = _version(page, version, request, version_api_path, with_changes=True)
+    data = _Writer(page, history, request, version_api_path).version(version, with_changes=True)
     data["rencontre"] = _rencontre(page, history, request)
     return data
 

@@ -3,8 +3,12 @@
 :func:`cache_headers`: every successful anonymous GET gets a strong ``ETag`` (a digest
 of the body) and ``Cache-Control: public, max-age=N`` (``RENCONTRES_API_CACHE_MAX_AGE``
 seconds, default 300); a request whose ``If-None-Match`` matches is answered ``304 Not
-Modified`` without a body. A request with an ``Authorization`` header may see more
-than the public (API v3 tokens) and is marked ``private, no-store``.
+Modified`` without a body. Its keys for the shared cache (the page of a detail or
+history route, ``list`` for the others: :mod:`rencontres.cache.tags`) let
+:mod:`rencontres.cache.middleware` add the shared cache's ``s-maxage`` (the change log's
+is ``RENCONTRES_CHANGES_SETTLE_SECONDS``: it lists an event only once it is that old).
+A request with an ``Authorization`` header may see more than the public (API v3
+tokens) and is marked ``private, no-store``.
 
 :func:`v3_parameter_guard`: Wagtail 8.0.1's v3 routes pass a NUL character, an
 offset beyond PostgreSQL's integers or a ``site`` whose port is not a number to the
@@ -31,10 +35,12 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from wagtail.models import APIToken
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from ..cache import tags as cache_tags
 from ..conf import conf
 
 #: The largest ``offset`` or ``limit`` the APIs accept (PostgreSQL's OFFSET is a bigint).
@@ -50,10 +56,19 @@ def cache_headers(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and "Authorization" not in request.headers:
+            # Keys for the shared cache (rencontres.cache.middleware adds s-maxage).
+            cache_tags.add(request, *cache_tags.api_tags(request))
+            match = request.resolver_match
+            if match is not None and "changes" in (match.url_name or ""):
+                # The change log lists an event once it is CHANGES_SETTLE_SECONDS old.
+                request.rencontres_cache_max_age = max(1, conf.CHANGES_SETTLE_SECONDS)
         response = view(request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
             return response
         patch_vary_headers(response, ("Authorization",))
+        if "no-store" in response.get("Cache-Control", ""):
+            return response  # the view's own choice (the headless preview)
         if "Authorization" in request.headers:
             patch_cache_control(response, private=True, no_store=True)
             return response
@@ -92,12 +107,27 @@ def unsafe_parameters(query):
     return errors
 
 
+#: Path parameters that name an object by a number, in v3 (v2 routes them with <int:…>).
+NUMERIC_PATH_PARAMETERS = frozenset(
+    {"page_id", "image_id", "document_id", "site_id", "redirect_id", "revision_id", "number"}
+)
+
+
+def _is_number(value):
+    return isinstance(value, int) or (str(value).isascii() and str(value).isdigit())
+
+
 def v3_parameter_guard(view):
-    """422 problem+json for what Wagtail's v3 views would turn into a 500."""
+    """422 problem+json for what Wagtail's v3 views would turn into a 500; 404 for an id
+    that is not a number (as v2, whose routes do not match it): no such object."""
     from wagtail.api.v3.errors import problem_response
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if not all(
+            _is_number(value) for name, value in kwargs.items() if name in NUMERIC_PATH_PARAMETERS
+        ):
+            return problem_response(status=404, detail="Not found")
         errors = unsafe_parameters(request.GET)
         if errors:
             return problem_response(
@@ -213,6 +243,12 @@ def v3_token_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def v2_not_found(request, *args, **kwargs):
+    """JSON 404 for any path under /api/v2/ that no route matches (a non-numeric id,
+    a typo), like the API's own 404s: never the site's HTML page."""
+    return JsonResponse({"message": "not found"}, status=404)
 
 
 def decorate_api_urls(urls, *decorators):

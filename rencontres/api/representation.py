@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch
-from django.utils import timezone, translation
+from django.utils import translation
 from wagtail import blocks
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.utils import get_full_url
@@ -25,6 +25,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
+from ..dates import api_datetime
 from ..history.versions import ROUTE_LIST
 from ..models.choices import FORMATS_WITH_PLACE, RegistrationMode, RencontreFormat, RencontreStatus
 from ..selectors import with_organisers
@@ -223,9 +224,7 @@ def _stream(name):
 def _local_iso(value, page):
     """ISO 8601 in the rencontre's time zone, to the second (the same in v2 and v3,
     whose JSON encoder would cut microseconds to milliseconds)."""
-    if value is None:
-        return None
-    return timezone.localtime(value, page.tzinfo).replace(microsecond=0).isoformat()
+    return api_datetime(value, page.tzinfo)
 
 
 def _label(page, choices, value):
@@ -272,8 +271,9 @@ def place(page, ctx):
         "address": page.address,
         "postcode": page.postcode,
         "commune": page.commune,
-        "latitude": float(page.latitude) if page.latitude is not None else None,
-        "longitude": float(page.longitude) if page.longitude is not None else None,
+        "latitude": float(page.map_latitude) if page.map_latitude is not None else None,
+        "longitude": float(page.map_longitude) if page.map_longitude is not None else None,
+        "coordinates_source": page.map_point_source or None,
         "access_notes": page.access_notes,
     }
 
@@ -301,6 +301,12 @@ def registration(page, ctx):
     }
 
 
+def distance_km(page, ctx):
+    """From the place of ``near`` (annotated by the selectors' filter), or None."""
+    distance = getattr(page, "distance_km", None)
+    return round(distance, 1) if distance is not None else None
+
+
 def history_url(page, ctx):
     """The public page listing the published versions of the rencontre."""
     base = page.get_full_url(ctx.request)
@@ -319,10 +325,12 @@ def history_api_url(page, ctx):
 
 
 def last_published_at(page, ctx):
-    # As Wagtail's first_published_at: in the site's time zone, with its offset.
-    if not page.last_published_at:
-        return None
-    return timezone.localtime(page.last_published_at).isoformat()
+    return _local_iso(page.last_published_at, page)
+
+
+def first_published_at(page, ctx):
+    # Replaces Wagtail's (the site's zone with microseconds in v2, UTC in v3).
+    return _local_iso(page.first_published_at, page)
 
 
 #: Body fields, in the order of the API's responses: ``name -> (page, ctx) -> value``.
@@ -345,10 +353,12 @@ BODY_FIELDS = {
     "description": _stream("description"),
     "report": _stream("report"),
     "attendance": lambda page, ctx: page.attendance,
+    "distance_km": distance_km,
 }
 
 #: Added to Wagtail's page ``meta`` (type, detail_url, html_url, locale…).
 META_FIELDS = {
+    "first_published_at": first_published_at,
     "last_published_at": last_published_at,
     "history_url": history_url,
     "history_api_url": history_api_url,

@@ -46,8 +46,17 @@ class Place(_Model):
     address: str
     postcode: str
     commune: str
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: float | None = Field(
+        None, description="Latitude du point sur les cartes (WGS 84), voir coordinates_source."
+    )
+    longitude: float | None = Field(None, description="Longitude du point sur les cartes.")
+    coordinates_source: Literal["manual", "address", "commune"] | None = Field(
+        None,
+        description=(
+            "D’où vient le point : manual (saisi), address (adresse géocodée), commune "
+            "(centre de la commune) ; null sans point."
+        ),
+    )
     access_notes: str = Field(description="Transports, stationnement, accessibilité.")
 
 
@@ -189,6 +198,10 @@ class RencontreFields(Schema):
     )
     report: ReportSchema = Field(description="Compte rendu, après la rencontre.")  # type: ignore[valid-type]
     attendance: int | None = Field(description="Nombre de participants.")
+    distance_km: float | None = Field(
+        None,
+        description="Distance en km du lieu demandé par `near` (à 0,1 km près) ; null sans `near`.",
+    )
 
 
 class RencontreMetaExtra(Schema):

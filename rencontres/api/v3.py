@@ -119,15 +119,17 @@ RencontrePageSchema = _schema(
 
 def register_schemas():
     """Make :class:`RencontrePageSchema` the v3 read schema of ``RencontrePage``."""
+    from wagtail.api.v3.registry import registry
+
+    registration = registry.get(TYPE_LABEL)
+    if registration is not None and registration.read_schema is RencontrePageSchema:
+        return  # already done (the app registry was populated again, e.g. in a test)
     if "wagtail.api.v3.routers.pages" in sys.modules:
         raise ImproperlyConfigured(
             "wagtail.api.v3.routers.pages was imported before rencontres registered its "
             "schema: put 'rencontres' before the apps that import the v3 API in "
             "INSTALLED_APPS (e.g. wagtail.contrib.redirects)."
         )
-    from wagtail.api.v3.registry import registry
-
-    registration = registry.get(TYPE_LABEL)
     if registration is not None:
         registration.read_schema = RencontrePageSchema
 
@@ -150,11 +152,35 @@ class RencontrePagination(WagtailLimitOffsetPagination):
         return result
 
 
-def public_rencontres(request: HttpRequest):
+#: The query parameters of each route: v3 answers 422 to any other, as v2 answers 400
+#: (``_`` is the cache buster both accept, ``site`` Wagtail's choice of site).
+LIST_PARAMETERS = RencontreQuery.parameter_names() | {
+    "limit",
+    "offset",
+    "rich_text_format",
+    "site",
+    "_",
+}
+DETAIL_PARAMETERS = frozenset({"rich_text_format", "site", "_"})
+HISTORY_PARAMETERS = frozenset({"site", "_"})
+CHANGES_PARAMETERS = frozenset({"since", "limit", "_"})
+
+
+def reject_unknown_parameters(request, known):
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        message = "query parameter is not an operation or a recognised field: " + ", ".join(unknown)
+        raise as_validation_error(ValueError(message), message, loc=("query", unknown[0]))
+
+
+def public_rencontres(request: HttpRequest, *, for_history=False):
+    """The rencontres the API shows, with what their representation needs (or, with
+    ``for_history``, what their history needs)."""
     try:
-        return api_queryset(public_pages(request, RencontrePage))
+        pages = public_pages(request, RencontrePage)
     except ValueError as e:  # ?site= matching several sites
         raise HttpError(400, str(e)) from e
+    return history.history_queryset(pages) if for_history else api_queryset(pages)
 
 
 @router.get(
@@ -174,6 +200,7 @@ def list_rencontres(
     rich_text_format: RichTextOutputFormat | None = Query(None),  # noqa: B008
     **kwargs,
 ):
+    reject_unknown_parameters(request, LIST_PARAMETERS)
     queryset = public_rencontres(request)
     try:
         selected = filters.to_filters(pages=public_pages(request))
@@ -182,8 +209,8 @@ def list_rencontres(
     return selectors.select_rencontres(queryset, selected)
 
 
-def get_rencontre(request, page_id):
-    page = public_rencontres(request).filter(pk=page_id).first()
+def get_rencontre(request, page_id, *, for_history=False):
+    page = public_rencontres(request, for_history=for_history).filter(pk=page_id).first()
     if page is None:
         raise Http404("No published rencontre matches the given id.")
     return page
@@ -210,6 +237,7 @@ def rencontre_changes(
     since: str | None = Query(None, max_length=200),  # noqa: B008
     limit: int | None = Query(None, ge=1, le=MAX_OFFSET),  # noqa: B008
 ):
+    reject_unknown_parameters(request, CHANGES_PARAMETERS)
     try:
         return changes.changes_payload(since=since, limit=limit, api_url=rencontre_api_url(request))
     except changes.CursorGone as e:
@@ -241,6 +269,7 @@ def rencontre_detail(
     page_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
     rich_text_format: RichTextOutputFormat | None = Query(None),  # noqa: B008
 ):
+    reject_unknown_parameters(request, DETAIL_PARAMETERS)
     return get_rencontre(request, page_id)
 
 
@@ -253,7 +282,8 @@ def rencontre_detail(
     description="Newest first; a publication that changed no public field is not a version.",
 )
 def rencontre_history(request: HttpRequest, page_id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: B008
-    page = get_rencontre(request, page_id)
+    reject_unknown_parameters(request, HISTORY_PARAMETERS)
+    page = get_rencontre(request, page_id, for_history=True)
     return history.versions_payload(page, request, history_api_path)
 
 
@@ -269,7 +299,8 @@ def rencontre_history_version(
     page_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
     number: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008
 ):
-    page = get_rencontre(request, page_id)
+    reject_unknown_parameters(request, HISTORY_PARAMETERS)
+    page = get_rencontre(request, page_id, for_history=True)
     payload = history.version_payload(page, number, request, history_api_path)
     if payload is None:
         raise Http404(f"No published version {number} of this rencontre.")

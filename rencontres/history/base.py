@@ -11,6 +11,7 @@ both agree).
 import datetime as dt
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -34,6 +35,20 @@ HISTORY_ROUTES = frozenset({ROUTE_LIST, ROUTE_VERSION, ROUTE_FEED})
 def show_author():
     """Whether public pages name who published a version (default: no)."""
     return conf.HISTORY_SHOW_AUTHOR
+
+
+def iso_formatter():
+    """``value -> text``: :attr:`Version.published_at_iso` for many dates, the active
+    time zone looked up once (what ``timezone.template_localtime`` does for each)."""
+    tz = timezone.get_current_timezone() if settings.USE_TZ else None
+
+    def iso(value):
+        aware = value.utcoffset() is not None
+        if tz is not None and aware and getattr(value, "convert_to_local_time", True):
+            value = value.astimezone(tz)
+        return value.replace(microsecond=0).isoformat()
+
+    return iso
 
 
 class Version:
@@ -103,13 +118,19 @@ class Version:
     def published_at_text(self):
         text = self.__dict__.get("_published_at_text")
         if text is None:
-            text = format_published_at(self.published_at, self.tzinfo)
+            formatter = self.__dict__.get("_published_at_formatter")
+            if formatter is not None:  # the list's, shared: written when first asked
+                text = self._published_at_text = formatter(self.published_at)
+            else:
+                text = format_published_at(self.published_at, self.tzinfo)
         return text
 
     @property
     def published_at_iso(self):
-        """The publication time in the active time zone, ISO 8601 (``|date:"c"``)."""
-        return timezone.template_localtime(self.published_at).isoformat()
+        """The publication time in the active time zone, ISO 8601 to the second: a valid
+        HTML ``<time datetime>`` (``|date:"c"`` writes microseconds, which HTML refuses
+        beyond three digits)."""
+        return iso_formatter()(self.published_at)
 
     @property
     def changed_fields(self):
@@ -251,26 +272,34 @@ class BaseHistory:
     def versions(self):
         """Every version, oldest first (``newest_first`` gives the public order), with
         its URL, title and date as text (translated once for the whole list: a list of
-        200 versions would otherwise spend most of its time translating)."""
+        200 versions would otherwise spend most of its time translating; the dates are
+        written when first read, a version's page reads one or three)."""
         if self.require_public and not self.is_public:
             return []
         versions = self._versions()
-        version_url = self._version_url()
+        if not versions:
+            return versions
+        prefix = self.version_url_prefix
         title = _("Version %(number)s (sur %(total)s)")
         published_at = PublishedAtFormatter(self.tzinfo)
         for version in versions:
-            version.url = version_url(version.number)
+            version.url = (
+                f"{prefix}{version.number}/"
+                if prefix is not None
+                else self.url_for(ROUTE_VERSION, version.number)
+            )
             version._title = title
-            version._published_at_text = published_at(version.published_at)
+            version._published_at_formatter = published_at
         return versions
 
-    def _version_url(self):
-        """``number -> URL`` of a version: reversed once, then filled in."""
+    @cached_property
+    def version_url_prefix(self):
+        """What the URL of every version starts with, its number and a slash ending it
+        (the route reversed once), or ``None`` if the URLs do not read so."""
         sample = self.url_for(ROUTE_VERSION, 1)
         if sample is None or not sample.endswith("/1/"):
-            return lambda number: self.url_for(ROUTE_VERSION, number)
-        prefix = sample[: -len("1/")]
-        return lambda number: f"{prefix}{number}/"
+            return None
+        return sample[: -len("1/")]
 
     def _versions(self):
         raise NotImplementedError

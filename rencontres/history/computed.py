@@ -27,11 +27,11 @@ not grow with the number of revisions, but the time does: the log reads faster.
 
 from functools import cached_property
 
-from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import PageLogEntry
 
 from ..conf import conf
+from ..faults import cache_get, cache_set
 from .base import PUBLISH_ACTIONS, ROUTE_VERSION, BaseHistory, Version, show_author
 from .diffs import FieldChange
 from .fields import known_keys
@@ -53,12 +53,12 @@ class ComputedHistory(BaseHistory):
         the cache off) under a key that changes with every publication of the page."""
         language = self.language or translation.get_language()
         key = self._cache_key(language)
-        versions = cache.get(key) if key else None
+        versions = cache_get(key) if key else None
         if versions is None:
             with translation.override(language):
                 versions, _snapshots = self.compute()
             if key:
-                cache.set(key, versions, cache_timeout())
+                cache_set(key, versions, cache_timeout())
         return versions
 
     def _cache_key(self, language):
@@ -184,12 +184,12 @@ def computed_last_version(page, request=None):
     history = ComputedHistory(page, request=request, public=True)
     published = page.last_published_at.timestamp() if page.last_published_at else ""
     key = f"rencontres:history:last:{page.pk}:{page.live_revision_id}:{published}"
-    cached = cache.get(key) if cache_timeout() else None
+    cached = cache_get(key) if cache_timeout() else None
     if cached is None:
         latest = history.versions[-1] if history.versions else None
         cached = (latest.number, latest.published_at, latest.revision_id) if latest else (0,)
         if cache_timeout():
-            cache.set(key, cached, cache_timeout())
+            cache_set(key, cached, cache_timeout())
     if not cached[0]:
         return None
     number, published_at, revision_id = cached

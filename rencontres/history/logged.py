@@ -47,28 +47,41 @@ class LoggedHistory(BaseHistory):
         if not self.page.pk:
             return []
         order = {spec.name: position for position, spec in enumerate(self.specs)}
+        shown_of = {}  # the names an event lists -> those shown, in the specs' order
         rows = []
         for pk, time, revision_id, user_id, names in self._rows():
-            shown = sorted((name for name in names if name in order), key=order.__getitem__)
+            key = tuple(names)
+            shown = shown_of.get(key)
+            if shown is None:
+                shown = shown_of[key] = tuple(
+                    sorted((name for name in names if name in order), key=order.__getitem__)
+                )
             if shown:
                 rows.append((pk, time, revision_id, user_id, shown))
-        authors = self.authors(user_id for _pk, _time, _rev, user_id, _names in rows)
+        named = show_author()
+        authors = self.authors(row[3] for row in rows) if named else {}
         versions = []
         previous_revision_id = None
+        total = len(rows)
+        tzinfo = self.tzinfo
+        load = self._load
         with self._language():
-            labels = {spec.name: self._display_label(spec) for spec in self.specs}
+            specs = {spec.name: spec for spec in self.specs}
+            shown_names = set(shown_of.values())
+            labels = {name: self._display_label(specs[name]) for key in shown_names for name in key}
+            fields_of = {shown: [(name, labels[name]) for name in shown] for shown in shown_names}
             for number, (pk, time, revision_id, user_id, names) in enumerate(rows, start=1):
                 versions.append(
                     Version(
                         number=number,
-                        total=len(rows),
+                        total=total,
                         published_at=time,
                         revision_id=revision_id,
                         previous_revision_id=previous_revision_id,
-                        author=authors.get(user_id, "") if show_author() else None,
-                        tzinfo=self.tzinfo,
-                        fields=[(name, labels[name]) for name in names],
-                        loader=partial(self._load, pk, names),
+                        author=authors.get(user_id, "") if named else None,
+                        tzinfo=tzinfo,
+                        fields=fields_of[names],
+                        loader=partial(load, pk, names),
                     )
                 )
                 previous_revision_id = revision_id

@@ -57,7 +57,10 @@ def format_date(value):
 
 def format_datetime(value, tz=None, zone_label=""):
     """« jeudi 16 mars 2023 à 14:00 » in ``tz`` (the active one by default)."""
-    local = timezone.localtime(value, tz) if timezone.is_aware(value) else value
+    try:
+        local = timezone.localtime(value, tz) if timezone.is_aware(value) else value
+    except OverflowError:  # a year no zone can hold, in a revision saved before the bounds
+        return value.isoformat()
     text = _("%(date)s à %(time)s") % {
         "date": format_date(local),
         "time": formats.time_format(local, "H:i"),
@@ -70,7 +73,11 @@ def format_datetime(value, tz=None, zone_label=""):
 def format_datetime_in(value, departement):
     """A rencontre's date in its département's time, with the zone outside Paris time:
     « lundi 12 mai 2030 à 18:00, heure locale (Nouvelle-Calédonie, UTC+11:00) »."""
-    return format_datetime(value, zone_of(departement), zone_label(departement, value))
+    try:
+        label = zone_label(departement, value)
+    except OverflowError:  # see format_datetime
+        return value.isoformat()
+    return format_datetime(value, zone_of(departement), label)
 
 
 class PublishedAtFormatter:

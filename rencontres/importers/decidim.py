@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ..models.choices import RegistrationMode, RencontreFormat, RencontreStatus
+from ..models.choices import (
+    SINGLE_LINE_FIELDS,
+    RegistrationMode,
+    RencontreFormat,
+    RencontreStatus,
+)
+from ..sanitize import one_line
 from . import html as html_mapping
 from .inference import InferredFormat, conference_link, infer_format
 from .reading import (
@@ -50,6 +56,7 @@ from .values import (
     clean_text,
     coordinate_value,
     count_value,
+    dates_out_of_bounds,
     parse_address,
     parse_datetime,
     read_bool,
@@ -93,6 +100,13 @@ class RowError:
     line: int
     decidim_id: str
     reasons: list
+
+
+def _one_line_fields(values):
+    """Titles, places and links of a mapped row on one line (rencontres.sanitize)."""
+    for name in (*SINGLE_LINE_FIELDS, "online_url", "registration_url"):
+        if values.get(name):
+            values[name] = one_line(values[name])
 
 
 class MeetingMapper:
@@ -155,6 +169,9 @@ class MeetingMapper:
             except KeyError:
                 reasons.append(_("département inconnu : « %(label)s »") % {"label": label})
             break
+        reasons += dates_out_of_bounds(
+            data, [("start_time", _("début"), start), ("end_time", _("fin"), end)], departement
+        )
 
         meeting_type = clean_text(data.get("type_of_meeting"))
         address_text = clean_text(data.get("address"))
@@ -239,6 +256,8 @@ class MeetingMapper:
             }
             if values["title"]:  # no title, no translation worth a page
                 translations[language] = values
+        for values in (fields, *translations.values()):
+            _one_line_fields(values)
         return Meeting(
             line=row.line,
             decidim_id=decidim_id,

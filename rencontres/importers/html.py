@@ -21,10 +21,11 @@ import re
 import unicodedata
 import uuid
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import Comment, NavigableString, Tag
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
 from ..blocks import RICH_TEXT_FEATURES
+from ..text import parse_html
 
 SECTION_HEADINGS = {
     "pourquoi": "Pourquoi ?",
@@ -106,7 +107,8 @@ def sanitise_rich_text(html):
         return ""
     if not _is_html(html):
         html = "".join(f"<p>{_escape(line)}</p>" for line in html.splitlines() if line.strip())
-    soup = BeautifulSoup(html, "html.parser")
+    # <html> and <body>, put around the fragment by the parser, are unwrapped below.
+    soup, _root = parse_html(html)
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     for tag in soup.find_all(list(_DROP)):
@@ -224,7 +226,7 @@ def _inline_chunks(tag):
 
 
 def _lines_from_html(html):
-    soup = BeautifulSoup(html, "html.parser")
+    soup, root = parse_html(html)
     for tag in soup.find_all(list(_DROP)):
         tag.decompose()
     lines = []
@@ -269,7 +271,7 @@ def _lines_from_html(html):
                 pending.append(child)
         flush()
 
-    walk(soup)
+    walk(root)
     return lines
 
 
@@ -372,7 +374,7 @@ def plain_text(value):
         return ""
     if not _is_html(value):
         return _clean_text(value)
-    soup = BeautifulSoup(value, "html.parser")
+    soup, _root = parse_html(value)
     for tag in soup.find_all(["br", "p", "li", "div"]):
         tag.insert_after("\n")
     return "\n".join(filter(None, (_clean_text(line) for line in soup.get_text().splitlines())))

@@ -1,12 +1,17 @@
 """What an import did or would do: created, updated, unchanged and skipped rows,
-conflicts and inferred formats (:class:`ImportReport`)."""
+conflicts and inferred formats (:class:`ImportReport`), kept as JSON
+(:meth:`ImportReport.as_dict`, :meth:`ImportReport.from_dict`) and downloaded as CSV
+(:func:`csv_bytes`)."""
 
+import csv
+import io
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from ..models import RencontrePage
+from .decidim import RowError
 
 
 def field_label(name):
@@ -85,6 +90,9 @@ class ImportReport:
     inferred: list = field(default_factory=list)
     translated: int = 0
     translation_errors: list = field(default_factory=list)
+    #: Stopped by a cancellation: rows past ``stopped_at`` (a line) were not read.
+    cancelled: bool = False
+    stopped_at: int = 0
 
     def mark(self):
         """Where the report stands, to forget what a rolled-back page added to it."""
@@ -117,6 +125,39 @@ class ImportReport:
         for conflict in data["conflicts"]:
             conflict["labels"] = [field_label(name) for name in conflict["fields"]]
         return data
+
+    @classmethod
+    def from_dict(cls, data):
+        """The report kept by :meth:`as_dict` (an :class:`~rencontres.models.ImportRun`'s)."""
+
+        def items(name, kind, drop=("labels",)):
+            return [kind(**{k: v for k, v in item.items() if k not in drop})
+                    for item in data.get(name, [])]  # fmt: skip
+
+        conflicts = [
+            Conflict(
+                **{
+                    **{k: v for k, v in item.items() if k != "labels"},
+                    "values": [FieldConflict(**value) for value in item.get("values", [])],
+                }
+            )
+            for item in data.get("conflicts", [])
+        ]
+        return cls(
+            dry_run=data.get("dry_run", False),
+            file=data.get("file", ""),
+            total=data.get("total", 0),
+            created=items("created", Change),
+            updated=items("updated", Change),
+            unchanged=items("unchanged", Change),
+            skipped=items("skipped", RowError),
+            conflicts=conflicts,
+            inferred=items("inferred", Inference),
+            translated=data.get("translated", 0),
+            translation_errors=items("translation_errors", RowError),
+            cancelled=data.get("cancelled", False),
+            stopped_at=data.get("stopped_at", 0),
+        )
 
     def rows(self):
         """The report as table rows, one per event, header first (for a CSV download):
@@ -157,3 +198,25 @@ class ImportReport:
                      _("valeur d’ici conservée"), value.label, value.here, value.decidim]
                 )  # fmt: skip
         return rows
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell a spreadsheet shows as text: a leading ``'`` before ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return (a Decidim title « =HYPERLINK(…) » stays text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows):
+    """``rows`` as a CSV file spreadsheets open right: UTF-8 with a byte order mark,
+    ``;``-separated (French Excel), every cell neutralised (:func:`neutralise`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -32,6 +32,7 @@ from wagtail.models import Locale, Page
 from ..conf import conf
 from ..models import Departement, ImportRecord, RencontrePage
 from ..models.choices import RencontreFormat
+from ..places.tasks import deferred as geocoding_deferred
 from .decidim import (
     DepartementLookup,
     Meeting,
@@ -54,6 +55,11 @@ from .writer import (
 )
 
 BATCH_SIZE = 250
+
+
+class StopImport(Exception):  # noqa: N818 - a request, not a fault
+    """Raised by a ``progress`` callback to stop an import (a cancellation): what is
+    written stays written, whole; the report says where it stopped."""
 
 
 class _Rollback(Exception):  # noqa: N818 - internal control flow
@@ -107,11 +113,23 @@ class DecidimImporter:
             ).values_list("slug", flat=True)
         )
         seen = {}
-        for done, row in enumerate(rows, start=1):
-            self._row(row, records, orphans, seen)
-            self.progress("rows", done, len(rows))
+        line = 0
+        try:
+            for done, row in enumerate(rows, start=1):
+                line = row.line
+                self._row(row, records, orphans, seen)
+                self.progress("rows", done, len(rows))
+        except StopImport:
+            # The rows read are written whole (their batch too); their translations
+            # are left to the next import, which finds their fingerprint empty.
+            self._flush()
+            report.cancelled, report.stopped_at = True, line
+            return report
         self._flush()
-        self._translate_created()
+        try:
+            self._translate_created()
+        except StopImport:
+            report.cancelled, report.stopped_at = True, line
         return report
 
     def _records(self, ids):
@@ -409,4 +427,6 @@ def perform_import(index, export, *, user=None, progress=None, batch_size=BATCH_
     finishes the job."""
     importer = DecidimImporter(index, user=user, progress=progress, batch_size=batch_size)
     importer.report.file = export.label
-    return importer.run(export.rows)
+    # The addresses to geocode go to the geocoder's batch endpoint, once, at the end.
+    with geocoding_deferred():
+        return importer.run(export.rows)

@@ -10,7 +10,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from ..models.bounds import MAX_YEAR, MIN_YEAR, is_within
 from ..models.choices import POSTCODE_RE
+from ..models.geography import zone_of
+from ..sanitize import clean_lines
 from .reading import READ_KEYS
 
 _TRUE = {"true", "1", "yes", "oui", "t"}
@@ -31,7 +34,8 @@ def clean_text(value):
         return ""
     if isinstance(value, (dict, list)):
         return ""
-    return str(value).strip()
+    # No control character (a NUL cannot even be stored), line breaks as "\n".
+    return clean_lines(str(value)).strip()
 
 
 def translated(data, key, language):
@@ -120,14 +124,25 @@ def parse_datetime(value):
     return dt.datetime.fromisoformat(f"{date}T{time}").replace(tzinfo=tzinfo)
 
 
-_COUNTRY_RE = re.compile(r",?\s*France\s*$", re.I)
-_POSTCODE_COMMUNE_RE = re.compile(r"(?:^|[\s,])(\d{5})\s+([^\d,][^,]*?)\s*(?:,|$)")
-_COMMUNE_POSTCODE_RE = re.compile(r"(?:^|,)\s*([^\d,][^,(]*?)\s*\((\d{5})\)\s*(?:,|$)")
+# Linear in the length of the address whatever it holds (100,000 spaces, thousands of
+# commas): possessive quantifiers (*+, ++) never give back what they took, and a part
+# runs greedily to the next comma; the spaces around a commune are stripped in Python
+# rather than matched by a lazy group followed by \s* (which is quadratic).
+_POSTCODE_COMMUNE_RE = re.compile(r"(?:^|[\s,])(\d{5})\s++([^\d,\s][^,]*+)(?:,|$)")
+_COMMUNE_POSTCODE_RE = re.compile(r"(?:^|,)\s*+([^\d,\s(][^,(]*+)\((\d{5})\)\s*+(?:,|$)")
+
+
+def _without_country(text):
+    """``text`` without a final « France » (any case) and what separates it."""
+    stripped = text.rstrip()
+    if stripped[-6:].lower() == "france":
+        return stripped[:-6].rstrip()
+    return text
 
 
 def parse_address(value):
     """(street address, postcode, commune) from "12 rue X, 42000 Saint-Étienne, France"."""
-    text = _COUNTRY_RE.sub("", clean_text(value).replace("\n", ", ")).strip(" ,")
+    text = _without_country(clean_text(value).replace("\n", ", ")).strip(" ,")
     for regex, order in ((_POSTCODE_COMMUNE_RE, (1, 2)), (_COMMUNE_POSTCODE_RE, (2, 1))):
         matches = list(regex.finditer(text))
         if matches:
@@ -199,3 +214,17 @@ def count_value(number):
 
 def coordinate_value(number):
     return None if number is None else number.quantize(Decimal("0.000001"))
+
+
+def dates_out_of_bounds(data, dates, departement):
+    """Reasons to refuse a row whose dates fall outside the years a rencontre may take
+    place in, in the zone of its département (:mod:`rencontres.models.bounds`).
+
+    ``dates``: ``(key, label, parsed value or None)`` of each date of the row."""
+    zone = zone_of(departement)
+    return [
+        _("date de %(what)s hors des années %(min)s à %(max)s : « %(value)s »")
+        % {"what": label, "min": MIN_YEAR, "max": MAX_YEAR, "value": clean_text(data.get(key))}
+        for key, label, value in dates
+        if value is not None and not is_within(value, zone)
+    ]

@@ -14,7 +14,9 @@ leaves, for every page, what that path leaves:
   the publication log (:func:`rencontres.history.recording.record_publications`, in the
   same transaction);
 * its reference-index rows (``ReferenceIndex``) and its search-index entry
-  (``add_bulk`` of each auto-updated search backend).
+  (``add_bulk`` of each auto-updated search backend);
+* its point on maps (:func:`~rencontres.models.places.locate_many`) and, when the
+  geocoder is configured, one batch geocoding task for the new addresses.
 
 It sends no ``page_published`` signal: its receivers push a published page to its
 translations or purge its cached copies, and a page that did not exist has neither.
@@ -39,6 +41,8 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from ..conf import conf
 from ..history.recording import Publication, record_publications
 from ..models import ImportRecord, RencontrePage
+from ..models.places import locate_many
+from ..places.tasks import request_geocoding_many
 from .html import strip_block_keys
 
 STREAM_FIELDS = ("description", "report")
@@ -213,6 +217,7 @@ class BulkPageCreator:
                 .first()
             )
             position = Page._str2int(last_path[-Page.steplen :]) if last_path else 0
+            locate_many(pages)  # their point on maps, as save() would (three queries)
             for offset, page in enumerate(pages, start=1):
                 page.path = Page._get_path(parent.path, parent.depth + 1, position + offset)
                 page.numchild = 0
@@ -285,6 +290,7 @@ class BulkPageCreator:
                 record.page_id = page.pk
                 record.imported_at = now
             ImportRecord.objects.using(self.db).bulk_create(records)
+            request_geocoding_many(pages)  # their addresses, in one batch after the commit
         return pages
 
     def _reserve_page_ids(self, count):

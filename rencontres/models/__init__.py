@@ -1,18 +1,39 @@
 from .choices import RegistrationMode, RencontreFormat, RencontreStatus
 from .geography import Departement, Region
-from .imports import ImportRecord
+from .imports import DecidimSync, ImportRecord, ImportRun
 from .index import RencontreIndexPage
 from .organisations import Organisation
 from .pages import RencontreOrganisation, RencontrePage
 from .permissions import RencontresPermissions
+from .places import (
+    Commune,
+    CommuneKind,
+    CommunePostcode,
+    GeocodedAddress,
+    GeocodingStatus,
+    MapPointSource,
+    PointSource,
+)
 from .publication_log import EventType, PublicationEvent, Redaction
 from .querysets import RencontreQuerySet
 from .tasks import TaskFailure
+from .translation_sync import TranslationSyncIssue
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "Commune",
+    "CommuneKind",
+    "CommunePostcode",
+    "GeocodedAddress",
+    "GeocodingStatus",
+    "MapPointSource",
+    "PointSource",
+    "DeliveryStatus",
     "Departement",
+    "DecidimSync",
     "EventType",
     "ImportRecord",
+    "ImportRun",
     "Organisation",
     "PublicationEvent",
     "Redaction",
@@ -26,4 +47,7 @@ __all__ = [
     "RencontresPermissions",
     "RencontreStatus",
     "TaskFailure",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "TranslationSyncIssue",
 ]

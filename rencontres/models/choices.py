@@ -17,11 +17,16 @@ __all__ = [
     "RegistrationMode",
     "RencontreFormat",
     "RencontreStatus",
+    "SINGLE_LINE_FIELDS",
 ]
 
 DESCRIPTION_LABEL = _(
     "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
 )
+
+#: Fields of a rencontre shown on one line (titles, calendar and feed lines): no line
+#: break or control character (rencontres.sanitize); the importer makes them one line.
+SINGLE_LINE_FIELDS = ("title", "seo_title", "venue", "address", "postcode", "commune")
 
 # Metropolitan France 01000–95999 (Corsica 20xxx), overseas 97xxx and 98xxx.
 POSTCODE_RE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{3}$")

@@ -1,11 +1,14 @@
 """Organisations that organise or facilitate rencontres (e.g. Kaléido’Scop)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from ..sanitize import single_line_error
 
 
 class Organisation(TranslatableMixin, index.Indexed, models.Model):
@@ -37,3 +40,9 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        message = single_line_error(self.name)
+        if message:
+            raise ValidationError({"name": message})

@@ -1,7 +1,7 @@
 """The rencontre page type (its index is in :mod:`.index`)."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,18 +18,31 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from ..cache.tags import page_tag
+from ..fragments import PublicPageMixin
 from ..routing import HISTORY_VIEWS, PUBLIC_VIEWS, view
+from ..sanitize import single_line_errors
 from .blocks import DescriptionBlock, ReportBlock
+from .bounds import (
+    DATE_FIELDS,
+    SURELY_AFTER,
+    SURELY_BEFORE,
+    is_within,
+    is_within_wall_clock,
+    out_of_bounds_message,
+)
 from .choices import (
     DESCRIPTION_LABEL,
     FORMATS_ONLINE,
     FORMATS_WITH_PLACE,
     POSTCODE_RE,
+    SINGLE_LINE_FIELDS,
     RegistrationMode,
     RencontreFormat,
     RencontreStatus,
 )
 from .geography import is_paris_time, zone_label, zone_of
+from .places import MapPointSource, locate
 from .querysets import RencontreManager
 
 validate_postcode = RegexValidator(
@@ -38,7 +51,7 @@ validate_postcode = RegexValidator(
 )
 
 
-class RencontrePage(RoutablePageMixin, Page):
+class RencontrePage(PublicPageMixin, RoutablePageMixin, Page):
     """A rencontre locale (atelier territorial): when, where, why, for whom, how."""
 
     departement = models.ForeignKey(
@@ -94,10 +107,25 @@ class RencontrePage(RoutablePageMixin, Page):
     )
     commune = models.CharField(_("commune"), max_length=255, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_(
+            "Laissez vide : le point est trouvé à partir de l’adresse. Saisissez-le pour "
+            "le corriger (en degrés décimaux, par exemple 45.434)."
+        ),
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Par exemple 4.390 ; à l’ouest de Greenwich, négative (-1.55)."),
     )
     access_notes = models.TextField(
         _("accès"),
@@ -141,6 +169,20 @@ class RencontrePage(RoutablePageMixin, Page):
     )
     attendance = models.PositiveIntegerField(_("nombre de participants"), null=True, blank=True)
 
+    # The point on maps and in distances (rencontres.models.places.locate, on each save):
+    # typed, geocoded from the address, or the commune's centre. Not edited, not public
+    # history: derived from the fields above and from the geocoder's answers.
+    map_latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    map_longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    map_point_source = models.CharField(
+        max_length=10, choices=MapPointSource.choices, blank=True, editable=False
+    )
+    address_key = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+
     decidim_id = models.CharField(
         _("identifiant Decidim"), max_length=64, blank=True, db_index=True, editable=False
     )
@@ -153,6 +195,10 @@ class RencontrePage(RoutablePageMixin, Page):
     base_form_class = None
     api_fields = []
     api_meta_fields = []
+    #: Preview modes beside Wagtail's own, ``{name: (label, serve(page, request))}``
+    #: (the headless preview, rencontres.admin.preview); each decides for a page
+    #: whether it is offered (``available(page)``).
+    extra_preview_modes = {}
 
     parent_page_types = ["rencontres.RencontreIndexPage"]
     subpage_types = []
@@ -279,6 +325,10 @@ class RencontrePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("rencontre")
         verbose_name_plural = _("rencontres")
+        # The bounding box of a distance search (rencontres.selectors.filter_near).
+        indexes = [
+            models.Index(fields=["map_latitude", "map_longitude"], name="rencontres_map_point"),
+        ]
 
     # -- derived values -------------------------------------------------------
 
@@ -332,15 +382,34 @@ class RencontrePage(RoutablePageMixin, Page):
 
     # -- public views (rencontres.public.views) ----------------------------------------
 
+    @property
+    def preview_modes(self):
+        return super().preview_modes + [
+            (name, mode.label)
+            for name, mode in self.extra_preview_modes.items()
+            if mode.available(self)
+        ]
+
+    def serve_preview(self, request, mode_name):
+        mode = self.extra_preview_modes.get(mode_name)
+        if mode is not None:
+            return mode.serve(self, request)
+        return super().serve_preview(request, mode_name)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(view(f"{PUBLIC_VIEWS}.rencontre_context")(self, request))
+        context.update(view(f"{PUBLIC_VIEWS}.deferred_rencontre_context")(self, request))
         return context
 
     # Served as …/agenda.ics too (rencontres.urls): Wagtail paths have no dots.
     @path("agenda/", name="calendar")
     def calendar_route(self, request):
         return view(f"{PUBLIC_VIEWS}.rencontre_calendar")(self, request)
+
+    def cache_tags(self):
+        """Keys of its cached responses (rencontres.cache.tags): it shows itself only
+        (its organisers' names: an organisation's change purges the pages naming it)."""
+        return {page_tag(self.pk)}
 
     # -- public history (rencontres.history, rencontres.history.views) -------
 
@@ -363,11 +432,50 @@ class RencontrePage(RoutablePageMixin, Page):
         obj.revision_content = content
         return obj
 
+    # -- the point on maps ------------------------------------------------------
+
+    #: The fields :func:`~rencontres.models.places.locate` reads.
+    PLACE_FIELDS = frozenset(["format", "address", "postcode", "commune", "latitude", "longitude"])
+    POINT_FIELDS = ("map_latitude", "map_longitude", "map_point_source", "address_key")
+
+    @property
+    def map_point(self):
+        """``(latitude, longitude)`` as floats, or None."""
+        if self.map_latitude is None or self.map_longitude is None:
+            return None
+        return float(self.map_latitude), float(self.map_longitude)
+
     # -- validation -----------------------------------------------------------
+
+    def date_errors(self):
+        """``{field: message}`` for each date outside the years allowed in the
+        rencontre's zone (:mod:`rencontres.models.bounds`)."""
+        doubtful = {}
+        for name in DATE_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if timezone.is_naive(value):  # Django reads it in the server's zone
+                value = timezone.make_aware(value) if is_within_wall_clock(value) else None
+            if value is None or not SURELY_AFTER <= value < SURELY_BEFORE:
+                doubtful[name] = value
+        if not doubtful:  # no need to read the département
+            return {}
+        zone = self.tzinfo
+        return {
+            name: out_of_bounds_message()
+            for name, value in doubtful.items()
+            if value is None or not is_within(value, zone)
+        }
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = single_line_errors(self, SINGLE_LINE_FIELDS)
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            errors[missing] = _(
+                "Saisissez la latitude et la longitude ensemble, ou laissez les deux vides."
+            )
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("La fin de la rencontre doit être postérieure à son début.")
         if self.format in FORMATS_WITH_PLACE:
@@ -387,8 +495,25 @@ class RencontrePage(RoutablePageMixin, Page):
             errors["registration_deadline"] = _(
                 "La date limite d’inscription doit précéder le début de la rencontre."
             )
+        errors.update(self.date_errors())  # the first thing to fix on those fields
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Whatever the caller (``clean=False``, a draft, a synchronised translation):
+        # a date PostgreSQL would store but not give back never reaches the database.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(DATE_FIELDS):
+            errors = self.date_errors()
+            if errors:
+                raise ValidationError(errors)
+        # The point of maps and distances follows the place (rencontres.models.places).
+        if update_fields is None:
+            locate(self)
+        elif self.PLACE_FIELDS & set(update_fields):
+            locate(self)
+            kwargs["update_fields"] = [*update_fields, *self.POINT_FIELDS]
+        return super().save(*args, **kwargs)
 
 
 class RencontreOrganisation(Orderable):

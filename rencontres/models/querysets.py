@@ -17,7 +17,10 @@ class RencontreQuerySet(PageQuerySet):
         ``published_rencontres``): the one definition every public reader uses.
         Evaluating it reads the view restrictions (one query).
         """
-        return models.Q(live=True) & ~self.private_q()
+        # The view restrictions change only with a visible change: read once until then.
+        from ..fragments import memo
+
+        return models.Q(live=True) & ~memo("private-q", self.private_q)
 
     def published(self):
         """Live and public (:meth:`published_q`)."""

@@ -6,18 +6,20 @@ Loire". Served by routes of :class:`rencontres.models.RencontreIndexPage`.
 """
 
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from .. import selectors
+from ..addresses import page_relative
 from ..dates import date_range_text
+from ..sanitize import SafeAtom1Feed, SafeRss201rev2Feed
 from .seo import summary_text
 
 
 class RencontreFeed(Feed):
     """Call as ``RencontreFeed()(request, index=index_page, filters=filters)``."""
 
-    feed_type = Rss201rev2Feed
+    # Valid XML whatever is stored (rencontres.sanitize).
+    feed_type = SafeRss201rev2Feed
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -32,7 +34,12 @@ class RencontreFeed(Feed):
 
     def link(self, obj):
         index, _filters = obj
-        return index.get_url(self.request)
+        return index.get_full_url(self.request)
+
+    def feed_url(self, obj):
+        """This feed's own address, filters included (``rel=self``), on the site's host."""
+        index, _filters = obj
+        return page_relative(index, self.request.get_full_path(), self.request)
 
     def description(self, obj):
         index, _filters = obj
@@ -79,5 +86,5 @@ class RencontreFeed(Feed):
 
 
 class RencontreAtomFeed(RencontreFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     subtitle = RencontreFeed.description

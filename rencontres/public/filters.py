@@ -5,25 +5,64 @@ visitor submits it. Bad values (an unknown département, a malformed date, a dat
 upside down) get a readable message in French, and the other filters still apply.
 """
 
-import datetime as dt
-
 from django import forms
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import conf
 from ..models import Departement, Organisation, Region, RencontreFormat, RencontreStatus
+from ..models.bounds import FIRST_DAY, LAST_DAY
+from ..places.resolve import resolve
 from ..selectors import Period, RencontreFilters, organisation_choices
 
 QUERY_MAX_LENGTH = 200
-# Dates far outside any rencontre's are typos (and would overflow in time zone maths).
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(2199, 12, 31)
+PLACE_MAX_LENGTH = 100
+# Dates outside the years of any rencontre are typos (rencontres.models.bounds).
+MIN_DATE = FIRST_DAY
+MAX_DATE = LAST_DAY
 
 
 class DsfrSelect(forms.Select):
+    """A DSFR ``<select>``, written in Python: the HTML of Django's own templates
+    (``select.html``, ``select_option.html``, ``attrs.html``) byte for byte, without one
+    template render per option — the département list's 108 options took more time to
+    render than the rest of the listing's form. A widget whose options use another
+    template is rendered by Django as usual."""
+
     def __init__(self, attrs=None, choices=()):
         super().__init__({"class": "fr-select", **(attrs or {})}, choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                if option["template_name"] != self.option_template_name:
+                    return super().render(name, value, attrs, renderer)
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                    f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
+def _attrs(attrs):
+    """Django's ``attrs.html``: `` name="value"``, `` name`` for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 class RencontreFilterForm(forms.Form):
@@ -57,6 +96,23 @@ class RencontreFilterForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"class": "fr-input", "type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Saisissez une date valide, par exemple 14/03/2025.")},
+    )
+    pres = forms.CharField(
+        label=_("Près de"),
+        required=False,
+        max_length=PLACE_MAX_LENGTH,
+        help_text=_("Une commune ou un code postal, par exemple Saint-Étienne ou 42000."),
+        widget=forms.TextInput(attrs={"class": "fr-input", "autocomplete": "address-level2"}),
+        error_messages={"max_length": _("Le lieu est limité à %(limit_value)d caractères.")},
+    )
+    distance = forms.TypedChoiceField(
+        label=_("Dans un rayon de"),
+        choices=(),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=DsfrSelect(),
+        error_messages={"invalid_choice": _("Choisissez une distance dans la liste.")},
     )
     region = forms.ModelChoiceField(
         label=_("Région"),
@@ -106,7 +162,7 @@ class RencontreFilterForm(forms.Form):
     )
 
     #: Fields grouped in the template's fieldsets, in this order.
-    WHERE = ("region", "departement")
+    WHERE = ("pres", "distance", "region", "departement")
     WHEN = ("periode", "du", "au")
     WHAT = ("format", "statut", "organisateur")
 
@@ -117,6 +173,13 @@ class RencontreFilterForm(forms.Form):
             data["periode"] = Period.ALL if data.get("du") or data.get("au") else Period.UPCOMING
         kwargs.setdefault("auto_id", "filtre-%s")
         super().__init__(data, **kwargs)
+        self.fields["distance"].choices = [
+            (radius, _("%(km)s km") % {"km": radius}) for radius in conf.NEAR_RADII
+        ]
+        self.fields["distance"].initial = conf.NEAR_DEFAULT_RADIUS
+        #: The place « Près de » resolved to, and the communes an ambiguous name may mean.
+        self.place = None
+        self.place_candidates = []
         if index is not None:
             self.fields["organisateur"].queryset = organisation_choices(index)
 
@@ -151,6 +214,22 @@ class RencontreFilterForm(forms.Form):
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
 
+    def clean_pres(self):
+        text = " ".join(self.cleaned_data["pres"].split())
+        if not text:
+            return text
+        resolution = resolve(text)
+        if resolution.candidates:
+            self.place_candidates = resolution.candidates
+            raise forms.ValidationError(
+                gettext("Plusieurs communes répondent à « %(place)s » : choisissez la vôtre.")
+                % {"place": text}
+            )
+        if resolution.error:
+            raise forms.ValidationError(resolution.error)
+        self.place = resolution.place
+        return text
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("du"), cleaned.get("au")
@@ -176,6 +255,8 @@ class RencontreFilterForm(forms.Form):
             status=data.get("statut") or "",
             organisation=data.get("organisateur"),
             query=data.get("q") or "",
+            near=self.place if data.get("pres") else None,
+            radius_km=data.get("distance"),
         )
 
     def field_groups(self):
@@ -201,6 +282,11 @@ def describe_filters(filters):
         parts.append(gettext("à partir du %(date)s") % {"date": date_format(filters.date_from)})
     if filters.date_to:
         parts.append(gettext("jusqu’au %(date)s") % {"date": date_format(filters.date_to)})
+    if filters.near is not None:
+        parts.append(
+            gettext("à %(km)s km au plus de %(place)s")
+            % {"km": filters.radius, "place": filters.near.label}
+        )
     if filters.region is not None:
         parts.append(filters.region.name)
     if filters.departement is not None:

@@ -10,15 +10,22 @@
 * SEQUENCE: the number of publications after the first, so calendars take each
   published change as an update (``publication_count`` from
   :func:`rencontres.selectors.with_publication_count`).
+
+Whatever is stored, the calendar stays valid: one-line properties (SUMMARY,
+LOCATION, NAME, CATEGORIES) are made one line and the DESCRIPTION keeps its lines
+without control characters (:mod:`rencontres.sanitize`); ``icalendar`` escapes the rest.
 """
+
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
-from wagtail.models import Site
 
+from ..addresses import site_root_url
 from ..conf import conf
 from ..models import RencontreStatus
+from ..sanitize import clean_lines, one_line
 from ..text import prefetch_streams, stream_text
 
 PRODID = "-//Rencontres//Wagtail//FR"
@@ -37,10 +44,9 @@ def uid_domain(request):
     domain = conf.ICAL_UID_DOMAIN
     if domain:
         return domain
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None:
-        return site.hostname
-    return request.get_host().split(":")[0] if request is not None else "localhost"
+    # The Site record (matched on the Host header, else the default site), never the
+    # Host header itself: a forged one would change every UID.
+    return urlsplit(site_root_url(request)).hostname or "localhost"
 
 
 def event_uid(page, domain):
@@ -64,7 +70,7 @@ def _description(page, url, organisers):
     elif page.is_online:
         lines += [_("Le lien de connexion sera communiqué aux inscrits."), ""]
     lines.append(_("Plus d’informations : %(url)s") % {"url": url})
-    return "\n".join(lines)
+    return clean_lines("\n".join(lines))
 
 
 def build_event(page, request, domain):
@@ -80,14 +86,14 @@ def build_event(page, request, domain):
         event.add("last-modified", page.last_published_at)
     event.add("sequence", max(getattr(page, "publication_count", 1) - 1, 0))
     title = TITLE_PREFIX.get(page.status, lambda title: title)(page.title)
-    event.add("summary", title)
+    event.add("summary", one_line(title))
     event.add("dtstart", page.local_start)
     event.add("dtend", page.local_end)
     event.add("status", STATUS.get(page.status, "CONFIRMED"))
     event.add("url", url)
     event.add("description", _description(page, url, organisers))
     if page.has_place:
-        event.add("location", page.place_text)
+        event.add("location", one_line(page.place_text))
         if page.latitude is not None and page.longitude is not None:
             event.add("geo", (float(page.latitude), float(page.longitude)))
     if page.is_online and page.online_url:
@@ -97,12 +103,13 @@ def build_event(page, request, domain):
             parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _("Rejoindre en ligne")},
         )
     if page.departement_id:
-        event.add("categories", [str(page.departement)])
+        event.add("categories", [one_line(str(page.departement))])
     return event
 
 
 def build_calendar(pages, request, *, name):
     """The .ics bytes of ``pages`` (see :mod:`rencontres.selectors` for the querysets)."""
+    name = one_line(name)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -16,15 +16,24 @@ URLs, for an index of rencontres at ``/rencontres/``:
 
 The CSV follows RFC 4180 (UTF-8, comma, header line), as data.gouv.fr expects; the
 licence is stated in a ``Link: <…>; rel="license"`` header, in the JSON document and on
-the listing page (``rencontres/includes/opendata_links.html``).
+the listing page (``rencontres/includes/opendata_links.html``). The same data give the
+same bytes (no generation time in the document: the response's ``Last-Modified`` says
+when it last changed), so that caches and ``If-None-Match`` work.
 """
 
 import csv
+import json
+import logging
 
-from django.http import JsonResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .. import fragments
+from ..cache import tags as cache_tags
+from ..cache.middleware import etag_of
 from ..conf import conf
 from ..exports import export_dicts, export_rows
 from ..selectors import source_rencontres
@@ -35,6 +44,11 @@ LICENCE = {
     "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
 FILE_NAME = "rencontres"
+#: How long a generation's files stay in the shared cache (a newer generation replaces
+#: them at the next request anyway; this only frees the memory of old ones).
+OPENDATA_CACHE_SECONDS = 24 * 3600
+
+logger = logging.getLogger(__name__)
 
 
 # -- writing -------------------------------------------------------------------------
@@ -66,7 +80,6 @@ def json_document(rencontres, *, source_url="", published_only=True):
         "publisher": conf.site_name,
         "licence": LICENCE,
         "source": source_url,
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
         "fields": [
             {"name": key, "title": str(label)} for key, label in zip(keys, labels, strict=True)
         ],
@@ -85,20 +98,74 @@ def _licence_header(response):
 
 
 def csv_view(request, index):
-    response = StreamingHttpResponse(
-        csv_lines(source_rencontres(index)), content_type="text/csv; charset=utf-8"
+    cache_tags.add(request, cache_tags.OPENDATA)
+    body, etag = _once_per_publication(
+        request, index, "csv", lambda: "".join(csv_lines(source_rencontres(index))).encode()
     )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["ETag"] = etag
     response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.csv"'
     return _licence_header(response)
 
 
 def json_view(request, index):
-    document = json_document(
-        source_rencontres(index), source_url=request.build_absolute_uri(index.url)
-    )
-    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    cache_tags.add(request, cache_tags.OPENDATA)
+
+    def build():
+        document = json_document(source_rencontres(index), source_url=index.get_full_url(request))
+        return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+
+    body, etag = _once_per_publication(request, index, "json", build)
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
     response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.json"'
     return _licence_header(response)
+
+
+def _once_per_publication(request, index, kind, build):
+    """``(bytes, ETag)`` of an open-data file, built once per publication generation
+    (:mod:`rencontres.fragments`) and kept in the shared cache for every app process:
+    rebuilding 5,000 rencontres takes seconds. Each process also keeps it in its memory
+    with its ETag (:func:`rencontres.fragments.memo_html`): megabytes are then neither
+    read from the shared cache nor hashed again on each request. Built on each request
+    when the cache is unreachable (slower, never wrong)."""
+    key = ("opendata", kind, index.pk, get_language() or "", request.get_host())
+    return fragments.memo_html(
+        key,
+        lambda: _with_etag(_shared_body(request, index, kind, build)),
+        size=lambda value: len(value[0]),
+    )
+
+
+def _with_etag(body):
+    return body, etag_of(body)
+
+
+def _shared_body(request, index, kind, build):
+    generation = fragments.current()
+    if generation is None:
+        return build()
+    key = ":".join(
+        [
+            "rencontres:opendata",
+            kind,
+            str(index.pk),
+            get_language() or "",
+            request.get_host(),
+            generation,
+        ]
+    )
+    try:
+        body = cache.get(key)
+    except Exception:  # a cache failing between two reads: build it
+        body = None
+    if body is None:
+        body = build()
+        try:
+            cache.set(key, body, timeout=OPENDATA_CACHE_SECONDS)
+        except Exception:
+            logger.warning("open data not kept in the cache", exc_info=True)
+    return body
 
 
 __all__ = [

@@ -3,7 +3,8 @@
 Wagtail serves pages only on paths made of ``[\\w-]`` segments ending with a slash, so
 a page route can never be ``…/agenda.ics`` or ``…/donnees.csv``. These patterns map
 ``<page path>agenda.ics`` to the page's ``agenda/`` route and
-``<index path>donnees.csv|json`` to the index's ``donnees/csv|json/`` routes, through
+``<index path>donnees.csv|json`` to the index's ``donnees/csv|json/`` routes and
+``<index path>carte.geojson`` to its ``carte/geojson/`` route, through
 Wagtail's own ``serve`` view (privacy restrictions, ``before_serve_page`` hooks and
 languages apply as for any page). A project adds them inside ``i18n_patterns``,
 before Wagtail's URLs (``rencontres.urls``)::
@@ -20,6 +21,8 @@ CALENDAR_FILE = "agenda.ics"
 CALENDAR_ROUTE = "agenda/"
 CSV_ROUTE = "donnees/csv/"
 JSON_ROUTE = "donnees/json/"
+GEOJSON_FILE = "carte.geojson"
+GEOJSON_ROUTE = "carte/geojson/"
 
 
 def serve_calendar(request, path):
@@ -32,6 +35,11 @@ def serve_opendata(request, path, extension):
     return serve(request, f"{path}{route}")
 
 
+def serve_geojson(request, path):
+    """``<index path>carte.geojson`` → the index's ``carte/geojson/`` route."""
+    return serve(request, f"{path}{GEOJSON_ROUTE}")
+
+
 calendar_pattern = re_path(
     r"^(?P<path>(?:[\w\-]+/)*)agenda\.ics$", serve_calendar, name="rencontres_calendar"
 )
@@ -41,4 +49,8 @@ opendata_pattern = re_path(
     name="rencontres_opendata",
 )
 
-urlpatterns = [calendar_pattern, opendata_pattern]
+geojson_pattern = re_path(
+    r"^(?P<path>(?:[\w\-]+/)*)carte\.geojson$", serve_geojson, name="rencontres_geojson"
+)
+
+urlpatterns = [calendar_pattern, opendata_pattern, geojson_pattern]

@@ -15,9 +15,11 @@ from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
-from .. import selectors
+from .. import fragments, selectors
 from ..dates import date_range_html, date_range_text
 from ..models import RencontreStatus
+from ..public import maps
+from ..public.urls import GEOJSON_FILE
 
 register = template.Library()
 
@@ -40,9 +42,28 @@ def rencontre_dates_text(page):
     return date_range_text(page.local_start, page.local_end)
 
 
+@register.simple_tag
+def rencontre_distance(km):
+    """ "à 12 km" (a distance in km, rounded; under a kilometre, "à moins d’1 km")."""
+    if km < 1:
+        return _("à moins d’1 km")
+    return _("à %(km)s km") % {"km": round(km)}
+
+
 @register.filter
 def status_badge_class(page):
     return STATUS_BADGE.get(page.status, "")
+
+
+#: Statuses that only speak of a rencontre to come: once it is past, « Passée » says it.
+UPCOMING_ONLY_STATUSES = {RencontreStatus.PREVUE, RencontreStatus.COMPLETE}
+
+
+@register.filter
+def shows_status(page):
+    """Whether the status badge belongs beside the others: never « Prévue » or
+    « Complète » next to « Passée » (« Annulée » and « Reportée » stay)."""
+    return not (page.is_past and page.status in UPCOMING_ONLY_STATUSES)
 
 
 @register.simple_tag(takes_context=True)
@@ -63,7 +84,10 @@ def breadcrumb_pages(page):
     page (depth 2 in Wagtail's tree) down; none for a site's root itself."""
     if not isinstance(page, Page) or not page.pk or page.depth <= 2:
         return []
-    return list(page.get_ancestors().filter(depth__gte=2).live())
+    return fragments.memo(
+        ("breadcrumb", page.pk),
+        lambda: list(page.get_ancestors().filter(depth__gte=2).live()),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -76,7 +100,10 @@ def include_optional(context, template_name):
         found = select_template([template_name])
     except template.TemplateDoesNotExist:
         return ""
-    return found.render(context.flatten(), context.get("request"))
+    # As {% include %} does: in the current context, without running the context
+    # processors a second time (each one's queries).
+    with context.push():
+        return found.template.render(context)
 
 
 def _locale(context):
@@ -96,12 +123,16 @@ def upcoming_rencontres(context, limit=3, heading_level=2):
     """The next ``limit`` rencontres of the active language, as cards, with a link to all."""
     request = context.get("request")
     locale = _locale(context)
+    index_url = _index_url(locale, request)
     return {
         "request": request,
         "rencontres": selectors.upcoming_rencontres(locale=locale, limit=limit),
-        "index_url": _index_url(locale, request),
+        "index_url": index_url,
         "heading_level": heading_level,
         "card_heading_level": heading_level + 1,
+        # The upcoming rencontres of the listing on a map (its carte.geojson).
+        "map": maps.map_settings() if maps.enabled() and index_url else None,
+        "geojson_url": index_url + GEOJSON_FILE if index_url else "",
     }
 
 

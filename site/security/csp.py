@@ -19,9 +19,11 @@ Reports go where ``report-uri`` says (the ``CSP_REPORT_URI`` environment variabl
 import json
 import logging
 
-from csp.middleware import CSPMiddleware
-from csp.utils import default_config
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy, default_config
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -37,8 +39,70 @@ MAX_REPORT_BYTES = 16 * 1024
 REPORT_CONTENT_TYPES = ("application/csp-report", "application/reports+json", "application/json")
 
 
+#: What a view or decorator sets on a response to change its policy (django-csp).
+PER_RESPONSE_ATTRIBUTES = tuple(
+    f"_csp_{name}{suffix}"
+    for name in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
+)
+
+#: The settings' policies as header values, and their excluded prefixes, read once.
+_settings_headers = {}
+
+
+def settings_headers():
+    """``(enforced, report only, excluded prefixes)`` of the settings' own policies (no
+    nonce, no per-view change), read once until the settings change."""
+    if not _settings_headers:
+        _settings_headers["enforced"] = build_policy()
+        _settings_headers["report_only"] = build_policy(report_only=True)
+        _settings_headers["excluded"] = tuple(
+            prefix
+            for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+            for prefix in ((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        )
+    return (
+        _settings_headers["enforced"],
+        _settings_headers["report_only"],
+        _settings_headers["excluded"],
+    )
+
+
+def _forget_headers(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_headers.clear()
+
+
+setting_changed.connect(_forget_headers, dispatch_uid="rencontres_site.csp.headers")
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's own policies under its prefix."""
+    """django-csp's middleware, with the admin's own policies under its prefix.
+
+    Every public response gets the same policy (no nonce: the public site runs no
+    inline script): its header is built once, not rebuilt from the settings' dicts on
+    each request (a sixth of a page that needs no database). Anything else (the admin,
+    a nonce, a view's own policy, ``DEBUG``, excluded prefixes) goes through
+    django-csp's own ``process_response``.
+    """
+
+    def process_response(self, request, response):
+        enforced, report_only, excluded = settings_headers()
+        if (
+            settings.DEBUG
+            or excluded
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in PER_RESPONSE_ATTRIBUTES)
+            or is_admin_request(request)
+        ):
+            return super().process_response(request, response)
+        if enforced and HEADER not in response:
+            response[HEADER] = enforced
+        if report_only and HEADER_REPORT_ONLY not in response:
+            response[HEADER_REPORT_ONLY] = report_only
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -6,13 +6,14 @@ only what differs.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 from wagtail.embeds.oembed_providers import dailymotion, vimeo, youtube
 
-from rencontres.queues import QUEUES as RENCONTRES_TASK_QUEUES
+from rencontres.queues import QUEUES as TASK_QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -78,14 +79,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Fragments kept until the next publication (rencontres/fragments.py), and the
+    # request's site: before anything that routes pages.
+    "rencontres.fragments.GenerationMiddleware",
     "rencontres_site.security.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Cache-Control, keys and 304 for the shared cache (outside sessions, locale, CSRF).
+    "rencontres.cache.middleware.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rencontres_site.security.sessions.AdminIdleTimeoutMiddleware",
+    # An admin form beyond the limits below: a French page, not a bare 400.
+    "rencontres.admin.middleware.AdminRequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -93,6 +101,12 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "rencontres_site.urls"
+
+# The admin's StreamField forms send about four fields per list item and five per
+# block: a description of 500 section items in 50 blocks is some 2,300 fields, beyond
+# Django's default of 1,000. 10,000 leaves room for a long report beside it; what
+# still exceeds it gets a French page (rencontres.admin.middleware).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "10000"))
 
 TEMPLATES = [
     {
@@ -107,7 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "dsfr.context_processors.site_config",
+                "rencontres.context_processors.site_config",
             ],
         },
     },
@@ -117,12 +131,23 @@ WSGI_APPLICATION = "rencontres_site.wsgi.application"
 
 # SQLite is the embedded default of `make run`; the test suite and production use
 # PostgreSQL through DATABASE_URL.
+# Connections kept CONN_MAX_AGE seconds are checked before each request reuses them
+# (CONN_HEALTH_CHECKS), so that the app recovers by itself when PostgreSQL restarts.
+# DATABASE_STATEMENT_TIMEOUT (seconds, 0: none) bounds every query on PostgreSQL: a
+# runaway query is cancelled (the visitor gets the 503 page) rather than holding a
+# worker and a connection.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DATABASE_STATEMENT_TIMEOUT > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,6 +185,13 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Django's finders, then the DSFR stylesheet of the public pages, built from django-dsfr's
+# (home/dsfr_css.py: home/dsfr-site.css).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "home.dsfr_css.DsfrSubsetFinder",
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -186,6 +218,8 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
             "location": os.environ.get("AWS_LOCATION", ""),
             "object_acls": env_bool("AWS_S3_OBJECT_ACLS", True),
+            # Seconds to connect (twice that to read) before the storage counts as down.
+            "timeout": float(os.environ.get("AWS_S3_TIMEOUT", "3")),
         },
     }
     WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -211,15 +245,54 @@ WAGTAILSEARCH_BACKENDS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 # Seconds shared caches and browsers may keep the API's public responses (ETag too).
 RENCONTRES_API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "300"))
+# The HTTP cache in front (Varnish, README « HTTP cache »): what browsers and the shared
+# cache may keep (seconds), and the caches each change purges (comma-separated URLs).
+RENCONTRES_CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "60"))
+RENCONTRES_CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "600"))
+RENCONTRES_CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
+RENCONTRES_CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", "5"))
+# django-dsfr's header and footer configuration is on every page.
+RENCONTRES_CACHE_PURGE_ALL_MODELS = ["dsfr.DsfrConfig"]
+# Seconds before an event is listed by the API's change log (and its cache lifetime).
+RENCONTRES_CHANGES_SETTLE_SECONDS = int(os.environ.get("CHANGES_SETTLE_SECONDS", "5"))
 # The demo keeps the listing of rencontres under its home page.
 RENCONTRES_INDEX_PARENT_PAGE_TYPES = ["home.HomePage"]
+# Maps and distances (README « Map and distances »): the geocoder of addresses (off
+# unless set, e.g. https://api-adresse.data.gouv.fr), the tile server of the maps (its
+# origin is added to the CSP's img-src below) and its attribution.
+RENCONTRES_GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+RENCONTRES_MAP_TILES_URL = os.environ.get(
+    "MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+if os.environ.get("MAP_TILES_ATTRIBUTION"):
+    RENCONTRES_MAP_TILES_ATTRIBUTION = os.environ["MAP_TILES_ATTRIBUTION"]
+
+
+def tiles_origin(url):
+    """The CSP source of a Leaflet tile URL template: its origin, « {s} » subdomains as
+    a wildcard (https://{s}.tile.example.org/… → https://*.tile.example.org)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Webhooks and the Decidim URL import may reach these non-public networks (a partner on
+# the private network; a local receiver while developing).
+RENCONTRES_OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")
+# Headless preview: the front end page that shows a draft (every site and language).
+RENCONTRES_PREVIEW_FRONTEND_URLS = (
+    {"*": {"*": os.environ["PREVIEW_FRONTEND_URL"]}}
+    if os.environ.get("PREVIEW_FRONTEND_URL")
+    else {}
+)
 CORS_URLS_REGEX = r"^/api/.*$"
 
 # --- Production stack: cache, sessions, tasks ------------------------------------------
 # The cache is shared by every app process: Redis or Valkey at REDIS_URL (required in
 # production), else this process's memory. A cache that is down or slow must never
 # fail a page (Wagtail keeps the sites' root paths there): django-redis ignores its
-# errors (logged) and gives up after REDIS_TIMEOUT seconds.
+# errors and gives up after REDIS_TIMEOUT seconds, and after a failure the process
+# leaves Redis alone for REDIS_RETRY_AFTER seconds (rencontres_site.cache), so that a
+# request waits one timeout at most; failures are logged once a minute.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -228,16 +301,18 @@ CACHES = {
 if os.environ.get("REDIS_URL"):
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
     CACHES["default"] = {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "rencontres_site.cache.ResilientRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "rencontres"),
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
             "SOCKET_TIMEOUT": REDIS_TIMEOUT,
             "IGNORE_EXCEPTIONS": True,
+            "RETRY_AFTER": float(os.environ.get("REDIS_RETRY_AFTER", "5")),
         },
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Logged by rencontres_site.cache, once a minute per cause rather than per operation.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # /readyz/ reports "degraded" when a task has been due for longer (seconds).
 HEALTH_TASK_MAX_WAIT = int(os.environ.get("HEALTH_TASK_MAX_WAIT", "600"))
@@ -252,7 +327,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": RENCONTRES_TASK_QUEUES,
+        "QUEUES": TASK_QUEUES,
     }
 }
 
@@ -353,8 +428,9 @@ EMBED_FRAME_SOURCES = [
 
 # Content-Security-Policy (django-csp; rencontres_site.security.csp). The public site
 # runs no inline script: its policy needs no nonce, so cached pages are the same bytes
-# for everyone. Environment: CSP_IMG_SOURCES adds image origins (an S3 media domain, map
-# tiles); CSP_REPORT_URI sends violation reports (/csp-report/ is the project's endpoint).
+# for everyone. Environment: CSP_IMG_SOURCES adds image origins (an S3 media domain; the
+# map tiles' origin, from MAP_TILES_URL, is added by itself); CSP_REPORT_URI sends
+# violation reports (/csp-report/ is the project's endpoint).
 CONTENT_SECURITY_POLICY_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
 _csp_report = (
     {"report-uri": [CONTENT_SECURITY_POLICY_REPORT_URI]}
@@ -362,6 +438,8 @@ _csp_report = (
     else {}
 )
 _csp_img = ["'self'", "data:", *env_list("CSP_IMG_SOURCES")]
+if tiles_origin(RENCONTRES_MAP_TILES_URL):
+    _csp_img.append(tiles_origin(RENCONTRES_MAP_TILES_URL))
 _csp_strict = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

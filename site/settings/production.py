@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, MIDDLEWARE, RENCONTRES_TASK_QUEUES, STORAGES, env_bool
+from .base import ALLOWED_HOSTS, MIDDLEWARE, STORAGES, TASK_QUEUES, env_bool
 
 DEBUG = False
 
@@ -61,6 +61,6 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": RENCONTRES_TASK_QUEUES,
+        "QUEUES": TASK_QUEUES,
     }
 }

@@ -11,7 +11,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": RENCONTRES_TASK_QUEUES,  # noqa: F405
+        "QUEUES": TASK_QUEUES,  # noqa: F405
     }
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
@@ -21,3 +21,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No geocoder unless a test starts one on the loopback (tests/places.py).
+RENCONTRES_GEOCODER_URL = ""

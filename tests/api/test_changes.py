@@ -19,6 +19,9 @@ from rencontres.models import EventType, PublicationEvent, RencontreIndexPage, R
 from tests.api.helpers import V2, V3, publish, site
 from tests.factories import RencontrePageFactory, sections
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 SETTLED = override_settings(RENCONTRES_CHANGES_SETTLE_SECONDS=0)
 

@@ -1,11 +1,15 @@
 """The public history of a rencontre in API v2 and v3: published versions, each with
 its changed fields as text."""
 
+import pytest
 from django.test import TestCase
 
 from rencontres.api.history import VersionWithRencontre
 from tests.api.helpers import V2, V3, publish, site
 from tests.factories import RencontrePageFactory, departement
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 BASE = "http://localhost/rencontres/atelier-territorial-vallee-du-gier/changements/"
 

@@ -1,9 +1,13 @@
 """HTTP conventions of the API: cache headers, conditional requests, CORS."""
 
+import pytest
 from django.test import TestCase, override_settings
 
 from tests.api.helpers import V2, V3, publish, site
 from tests.factories import RencontrePageFactory
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 PUBLIC_GETS = [
     V2,
@@ -27,12 +31,13 @@ class CacheHeaderTests(TestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
                 self.assertRegex(response["ETag"], r'^"[0-9a-f]{40}"$')
-                self.assertEqual(response["Cache-Control"], "public, max-age=300")
+                # Browsers: RENCONTRES_API_CACHE_MAX_AGE; the shared cache: s-maxage.
+                self.assertEqual(response["Cache-Control"], "public, max-age=300, s-maxage=600")
                 self.assertIn("Authorization", response["Vary"])
 
     @override_settings(RENCONTRES_API_CACHE_MAX_AGE=60)
     def test_max_age_is_a_setting(self):
-        self.assertEqual(self.client.get(V2)["Cache-Control"], "public, max-age=60")
+        self.assertEqual(self.client.get(V2)["Cache-Control"], "public, max-age=60, s-maxage=600")
 
     def test_conditional_requests_get_a_304(self):
         for url in PUBLIC_GETS:
@@ -62,6 +67,7 @@ class CacheHeaderTests(TestCase):
         self.assertNotIn("ETag", response)
 
 
+@pytest.mark.demo  # the demo's CORS settings (django-cors-headers)
 class CorsTests(TestCase):
     @classmethod
     def setUpTestData(cls):

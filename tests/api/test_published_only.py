@@ -4,12 +4,16 @@ or an unpublished revision; writing and raw revisions need a token."""
 import datetime as dt
 import json
 
+import pytest
 from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import APIToken
 
 from tests.api.helpers import V2, V3, make_private, publish, site
 from tests.factories import RencontrePageFactory, superuser
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 LIVE_TITLE = "Atelier publié"
 DRAFT_TITLE = "Brouillon à ne pas montrer"

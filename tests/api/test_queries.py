@@ -6,10 +6,14 @@ and two organisers: every relation a careless serializer would fetch once per it
 (three sets of media, shared in turn: a per-item query would show whatever the ids).
 """
 
+import pytest
 from django.test import TestCase
 
 from tests.api.helpers import V2, V3, count_queries, full_rencontre, organisations, site
 from tests.factories import DocumentFactory, ImageFactory
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 LISTS = {
     "v2 rencontres": V2,
@@ -63,8 +67,10 @@ class QueryCountTests(TestCase):
                 self.assertEqual(five, twenty_five)
                 # The site, its root's translations, the view restrictions, the count,
                 # the rencontres (département, région, locale and image joined), their
-                # organisers, the images and the documents of their blocks.
-                self.assertEqual(twenty_five, 8)
+                # organisers, the images and the documents of their blocks: 8; 6 where
+                # the site and the view restrictions are read once per publication
+                # (rencontres.fragments' middleware, which the demo uses).
+                self.assertLessEqual(twenty_five, 8)
 
     def test_queries_do_not_grow_with_the_rencontres_in_the_database(self):
         before = {name: self.queries(url, 5) for name, url in LISTS.items()}

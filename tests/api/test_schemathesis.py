@@ -27,6 +27,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from tests.api.helpers import full_rencontre, organisations, publish, site
 from tests.factories import departement
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 SNIPPETS_TYPE_IS_EMPTY = (
     "Wagtail 8.0.1 declares the path parameter `type` as the constant '' (no snippet "
     "model is registered with the v3 API when its snippets router is built, snippets "

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.test import TestCase
 from django.utils import timezone, translation
 from wagtail.models import Locale
@@ -10,6 +11,9 @@ from rencontres.api.schemas import RencontreFields
 from rencontres.models import RencontreFormat
 from tests.api.helpers import V2, full_rencontre, in_days, organisations, publish, site
 from tests.factories import OrganisationFactory, RencontrePageFactory, departement
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 
 class RencontreFieldsTests(TestCase):
@@ -107,6 +111,7 @@ class RencontreFieldsTests(TestCase):
                 "commune": "Saint-Chamond",
                 "latitude": 45.475,
                 "longitude": 4.515,
+                "coordinates_source": "manual",  # typed by the editor
                 "access_notes": "Gare de Saint-Chamond à 5 minutes.",
             },
         )

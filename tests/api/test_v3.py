@@ -4,12 +4,16 @@ rencontre schema, a rencontre list with the filters of v2, Wagtail's 422 errors.
 import datetime as dt
 import json
 
+import pytest
 from django.test import TestCase
 from django.utils import timezone
 
 from rencontres.api.schemas import RencontreFields
 from tests.api.helpers import V2, V3, full_rencontre, organisations, publish, site
 from tests.factories import RencontrePageFactory, departement
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 
 def resolve(schema, ref_or_schema):

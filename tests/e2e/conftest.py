@@ -43,6 +43,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Any address but the live server's (the loopback).
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/]|\[::1\][:/])")
 HERE = Path(__file__).parent
 FAILURES_DIR = HERE.parent.parent / ".pytest_cache" / "e2e-failures"
 _call_failed_key = pytest.StashKey[bool]()
@@ -145,6 +147,9 @@ def page(request, browser, browser_context_args):
         args.setdefault("base_url", request.getfixturevalue("live_server").url)
     context = browser.new_context(**args)
     context.set_default_timeout(10_000)
+    # Nothing leaves the machine (map tiles included): a test may answer some of these
+    # requests itself with a route of its own, added later (Playwright tries it first).
+    context.route(OUTSIDE, lambda route: route.abort())
     page = context.new_page()
     yield page
     if request.node.stash.get(_call_failed_key, False):

@@ -94,3 +94,46 @@ def test_listing_announces_its_count(live_server, page, bilingual_site):
     status = page.get_by_role("status")
     expect(status).to_have_text("2 rencontres trouvées")
     expect(page.get_by_role("heading", name="Atelier territorial Vallée du Gier")).to_be_visible()
+
+
+MOBILE = {"width": 375, "height": 812}
+
+
+def test_public_pages_have_no_serious_violation_on_a_phone(live_server, page, axe, bilingual_site):
+    page.set_viewport_size(MOBILE)
+    for path, name in PAGES:
+        response = page.goto(path)
+        assert response.status == (404 if name == "404" else 200), (name, path)
+        axe.assert_no_violations(page)
+
+
+def test_the_menu_skip_link_reaches_a_visible_target_on_a_phone_and_a_desktop(
+    live_server, page, bilingual_site
+):
+    for viewport, target in ((MOBILE, "#header-menu-button"), (None, "#header-navigation")):
+        if viewport:
+            page.set_viewport_size(viewport)
+        else:
+            page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto("/rencontres/")
+        links = page.locator(".fr-skiplinks a", has_text="Menu")
+        shown = "a => getComputedStyle(a.closest('li')).display !== 'none'"
+        visible = [links.nth(i) for i in range(links.count()) if links.nth(i).evaluate(shown)]
+        assert [link.get_attribute("href") for link in visible] == [target], viewport
+        expect(page.locator(target)).to_be_visible()
+
+
+def test_icons_are_drawn_from_the_site_stylesheet(live_server, page, bilingual_site):
+    """The page loads the site's DSFR subset, not the whole DSFR, and its icons still
+    have their SVG (a mask image that the server serves)."""
+    page.goto("/rencontres/")
+    sheets = page.evaluate("[...document.styleSheets].map(s => s.href).filter(Boolean)")
+    assert any(href.endswith("/home/dsfr-site.css") for href in sheets), sheets
+    assert not any("dsfr.min.css" in href or "utility.min.css" in href for href in sheets)
+    mask = page.locator(".fr-icon-calendar-line").first.evaluate(
+        "a => getComputedStyle(a, '::before').maskImage || "
+        "getComputedStyle(a, '::before').webkitMaskImage"
+    )
+    assert "calendar-line.svg" in mask, mask
+    svg = page.request.get(mask.split('url("', 1)[1].split('")', 1)[0])
+    assert svg.status == 200 and b"<svg" in svg.body()

@@ -3,11 +3,15 @@
 import pytest
 from django.test import TestCase
 from dsfr.models import DsfrConfig
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision, Site
 
-from home.models import ContentPage, FooterRole, HomePage, SitemapPage
+from home.demo import seed
+from home.models import ContentPage, FooterRole, HomePage, SharingSettings, SitemapPage
+from rencontres.models import RencontrePage
 from tests.factories import load_demo
 from tests.html import soup, text
+from tests.places import load_communes
 
 
 def counts():
@@ -16,6 +20,7 @@ def counts():
         "revisions": Revision.objects.count(),
         "configs": DsfrConfig.objects.count(),
         "locales": Locale.objects.count(),
+        "images": get_image_model().objects.count(),
     }
 
 
@@ -25,6 +30,21 @@ class DemoLoaderTests(TestCase):
     def setUpTestData(cls):
         cls.first_output = load_demo()
         cls.counts = counts()
+
+    def test_rencontres_with_a_place_carry_coordinates(self):
+        places = RencontrePage.objects.filter(
+            locale__language_code="fr", format__in=["presentiel", "hybride"]
+        )
+        typed = {page.title for page in places if page.map_point_source == "manual"}
+        untyped = [page.title for page in places if page.title not in typed]
+        self.assertGreaterEqual(len(typed), 10)
+        # The seed, as Decidim had it, without coordinates: its commune's centre once the
+        # communes are loaded (`make run` loads them first).
+        self.assertEqual(untyped, [seed.TITLE])
+        load_communes()
+        page = RencontrePage.objects.get(title=seed.TITLE, locale__language_code="fr")
+        self.assertEqual(page.map_point_source, "commune")
+        self.assertEqual(page.map_point, (45.4759, 4.51294))  # Saint-Chamond
 
     def test_second_run_creates_nothing(self):
         output = load_demo()
@@ -117,3 +137,26 @@ class DemoLoaderTests(TestCase):
         self.assertEqual(nav[0], "/")
         self.assertEqual(len(nav), 2)
         self.assertEqual(self.client.get(nav[1]).status_code, 200)
+
+    def test_a_rencontre_without_illustration_is_shared_with_the_demo_image(self):
+        site = Site.objects.get(is_default_site=True)
+        image = SharingSettings.for_site(site).default_image
+        self.assertEqual((image.width, image.height), (1200, 630))
+        page = RencontrePage.objects.get(title=seed.TITLE, locale__language_code="fr")
+        self.assertIsNone(page.image)
+
+        html = soup(self.client.get(page.url))
+
+        og_image = html.select_one('meta[property="og:image"]')["content"]
+        self.assertTrue(og_image.startswith(f"{site.root_url}/"), og_image)
+        self.assertRegex(og_image, r"/partage[^/]*\.fill-\d+x\d+[^/]*\.png$")
+
+    def test_a_sharing_image_an_editor_removed_stays_removed(self):
+        sharing = SharingSettings.for_site(Site.objects.get(is_default_site=True))
+        sharing.default_image = None
+        sharing.save()
+
+        load_demo()
+
+        sharing.refresh_from_db()
+        self.assertIsNone(sharing.default_image)

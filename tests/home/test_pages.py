@@ -1,11 +1,17 @@
 """The public pages of the home app, as a visitor sees them: DSFR landmarks, editable site
 name, navigation, footer links, language switcher, site map and error pages."""
 
+import base64
+import hashlib
+from os.path import getsize
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
-from django.test import RequestFactory, TestCase
+from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.views.defaults import server_error
@@ -53,7 +59,10 @@ class HomePageTests(SiteTestCase):
         footer = page.find("footer", attrs={"role": "contentinfo"})
         self.assertIn("fr-footer", footer["class"])
         skip_targets = [a["href"] for a in page.select(".fr-skiplinks a")]
-        self.assertEqual(skip_targets, ["#content", "#header-navigation", "#footer"])
+        # The menu's link: to its button below lg (the menu is a closed modal), else to it.
+        self.assertEqual(
+            skip_targets, ["#content", "#header-menu-button", "#header-navigation", "#footer"]
+        )
         for target in skip_targets:
             self.assertIsNotNone(page.find(id=target[1:]), target)
 
@@ -62,15 +71,60 @@ class HomePageTests(SiteTestCase):
 
         stylesheets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
         scripts = [script["src"] for script in page.find_all("script", src=True)]
-        self.assertIn("/static/dsfr/dist/dsfr/dsfr.min.css", stylesheets)
-        self.assertTrue(any("dsfr.module.min.js" in src for src in scripts))
+        # The site's subset of the DSFR (home/dsfr_css.py), not the whole of it.
+        self.assertIn("/static/home/dsfr-site.css", stylesheets)
+        self.assertNotIn("/static/dsfr/dist/dsfr/dsfr.min.css", stylesheets)
         for url in stylesheets + scripts:
             self.assertTrue(url.startswith("/static/"), url)
 
+    def test_pages_load_the_dsfr_core_and_the_scripts_of_their_components_only(self):
+        dist = "/static/dsfr/dist/"
+        components = ["accordion", "button", "card", "breadcrumb", "modal", "navigation"]
+        components += ["tag", "header", "table"]
+        expected = [
+            "/static/home/dsfr-manual.js",
+            f"{dist}core/core.module.min.js",
+            f"{dist}scheme/scheme.module.min.js",
+            *(f"{dist}component/{name}/{name}.module.min.js" for name in components),
+            "/static/home/dsfr-start.js",
+            "/static/home/site.js",
+        ]
+        bundle = finders.find("dsfr/dist/dsfr/dsfr.module.min.js")
+        for url in ("/", "/cette-page-n-existe-pas/"):
+            with self.subTest(url):
+                page = soup(self.client.get(url))
+                scripts = page.find_all("script", src=True)
+                self.assertEqual([script["src"] for script in scripts], expected)
+                total = 0
+                for script in scripts:
+                    src = script["src"]
+                    self.assertEqual(script.get("type"), None if src == expected[-1] else "module")
+                    self.assertIsNone(script.get("nomodule"))
+                    content = Path(finders.find(src.removeprefix("/static/"))).read_bytes()
+                    if src.startswith(dist):
+                        digest = base64.b64encode(hashlib.sha384(content).digest()).decode()
+                        self.assertEqual(script["integrity"], f"sha384-{digest}")
+                        total += len(content)
+                self.assertLess(
+                    total,
+                    0.8 * getsize(bundle),
+                    f"{url}: {total} bytes of DSFR scripts (the bundle: {getsize(bundle)})",
+                )
+
+        error = soup(render_to_string("500.html")).find_all("script", src=True)
+        self.assertEqual([script["src"] for script in error], expected[:-1])
+
+    @override_settings(DSFR_USE_INTEGRITY_CHECKSUMS=False)
+    def test_the_integrity_of_the_dsfr_scripts_can_be_left_out_as_django_dsfr_allows(self):
+        scripts = soup(self.client.get("/")).find_all("script", src=True)
+        self.assertTrue(any("core.module.min.js" in script["src"] for script in scripts))
+        self.assertEqual([script["src"] for script in scripts if script.get("integrity")], [])
+
     def test_site_name_and_tagline_are_edited_in_the_site_configuration(self):
-        DsfrConfig.objects.filter(language="fr").update(
-            site_title="Quartiers en dialogue", site_tagline="Une consultation nationale"
-        )
+        config = DsfrConfig.objects.get(language="fr")
+        config.site_title = "Quartiers en dialogue"
+        config.site_tagline = "Une consultation nationale"
+        config.save()  # as the admin's form does
 
         page = soup(self.client.get("/"))
 
@@ -110,6 +164,7 @@ class HomePageTests(SiteTestCase):
             ContentPageFactory(parent=self.home, title=f"Mentions {n}", footer_role="")
 
         for url in urls:
+            self.client.get(url)  # the new pages made the chrome's fragments stale
             with CaptureQueriesContext(connection) as queries:
                 self.client.get(url)
             self.assertEqual(len(queries), before[url], url)
@@ -149,7 +204,9 @@ class FooterTests(SiteTestCase):
             self.assertEqual(text(soup(response).find("h1")), target.title)
 
     def test_accessibility_status_comes_from_the_site_configuration(self):
-        DsfrConfig.objects.filter(language="fr").update(accessibility_status="PART")
+        config = DsfrConfig.objects.get(language="fr")
+        config.accessibility_status = "PART"
+        config.save()  # as the admin's form does
 
         link = soup(self.client.get("/")).find(id="footer-accessibility")
 
@@ -347,7 +404,7 @@ class ErrorPageTests(SiteTestCase):
         self.assertEqual(page.html["lang"], "fr")
         self.assertIsNotNone(page.find("header", attrs={"role": "banner"}))
         self.assertEqual(text(page.find("h1")), "Erreur inattendue")
-        self.assertIn("/static/dsfr/dist/dsfr/dsfr.min.css", render_to_string("500.html"))
+        self.assertIn("/static/home/dsfr-site.css", render_to_string("500.html"))
 
     def test_500_page_in_english(self):
         with translation.override("en"):

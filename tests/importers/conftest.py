@@ -10,8 +10,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from rencontres import roles
 from tests.factories import build_site
 
 DATA = Path(__file__).parent / "data"
@@ -70,3 +74,38 @@ def run_import(site, django_capture_on_commit_callbacks):
         return stdout.getvalue()
 
     return run
+
+
+# -- the admin's import ------------------------------------------------------------------
+
+
+def member(name, username):
+    user = get_user_model().objects.create_user(
+        username=username, password="un-mot-de-passe-assez-long", first_name="Camille"
+    )
+    user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def importer(site, client):
+    """A member of « Administration » (who holds the import permission), logged in."""
+    user = member(roles.ADMINISTRATORS, "camille")
+    client.force_login(user)
+    return user
+
+
+def text(response):
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text().split())
+
+
+def table(response, name):
+    """The rows of the report's list ``name`` as lists of cell texts."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    found = soup.select_one(f'[data-import-list="{name}"]')
+    if found is None:
+        return []
+    return [
+        [" ".join(cell.get_text().split()) for cell in row.find_all("td")]
+        for row in found.select("tbody tr")
+    ]

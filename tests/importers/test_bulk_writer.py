@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
@@ -10,6 +11,9 @@ from wagtail.search.models import IndexEntry
 from rencontres.importers.writer import BulkPageCreator, SlugAllocator
 from rencontres.models import Departement, ImportRecord, RencontrePage
 from tests.factories import sections
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 START = dt.datetime(2030, 5, 16, 14, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 

@@ -15,6 +15,9 @@ from rencontres.importers.decidim import (
 )
 from rencontres.models import Departement
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 JSON_EXPORT = b"""[
   {
     "id": 1,

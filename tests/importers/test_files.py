@@ -15,6 +15,9 @@ from rencontres.models import ImportRecord, RencontrePage
 from .conftest import DATA, HOST, open_data_zip
 from .test_import_command import bookkeeping, page
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 MEETINGS = f"{HOST}-open-data-meetings.csv"
 
 

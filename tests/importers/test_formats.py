@@ -6,12 +6,18 @@ say how to join."""
 import json
 
 import pytest
+from django.urls import reverse
 from icalendar import Calendar
 
 from rencontres.importers.decidim import conference_link, infer_format
+from rencontres.models import RencontrePage
+from tests.factories import rencontre_form_data, superuser
 from tests.rencontres.public import soup
 
 from .test_import_command import page
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 COMMUNE_MISSING = "commune : Indiquez la commune d’une rencontre en présentiel ou hybride."
 
@@ -114,4 +120,29 @@ def test_the_page_of_an_online_meeting_without_link_says_how_to_join(run_import,
     event = next(iter(calendar.walk("VEVENT")))
     assert "CONFERENCE" not in event
     assert "LOCATION" not in event
+    assert "Le lien de connexion sera communiqué aux inscrits." in str(event["DESCRIPTION"])
+
+
+def test_an_online_rencontre_typed_in_the_admin_without_link_is_published_the_same(site, client):
+    """The same rule in the admin: « en ligne » without a link saves and publishes, and
+    its page, calendar and JSON-LD say how to join, like an imported one."""
+    client.force_login(superuser())
+    url = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", site.pk])
+    data = rencontre_form_data(
+        format="en_ligne", online_url="", address="", postcode="", commune="",
+        slug="webinaire-sans-lien", title="Webinaire sans lien",
+    )  # fmt: skip
+    response = client.post(url, {**data, "action-publish": "action-publish"})
+    assert response.status_code == 302
+    created = RencontrePage.objects.get(slug="webinaire-sans-lien")
+    assert created.live and (created.format, created.online_url) == ("en_ligne", "")
+
+    response = client.get(created.url)
+    assert "Le lien de connexion sera communiqué aux inscrits." in soup(response).get_text()
+    data = json.loads(soup(response).find("script", type="application/ld+json").string)
+    assert data["location"] == {"@type": "VirtualLocation", "url": data["url"]}
+    event = next(
+        iter(Calendar.from_ical(client.get(f"{created.url}agenda.ics").content).walk("VEVENT"))
+    )
+    assert "CONFERENCE" not in event
     assert "Le lien de connexion sera communiqué aux inscrits." in str(event["DESCRIPTION"])

@@ -1,6 +1,11 @@
 """Decidim's HTML descriptions become section blocks and sanitised rich text."""
 
+import pytest
+
 from rencontres.importers.html import description_blocks, plain_text, sanitise_rich_text
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 # The description of the seed page (« Atelier territorial Vallée du Gier » on Decidim, in
 # shared/seed), verbatim: the text Decidim showed, headings glued to bullets included.

@@ -18,6 +18,9 @@ from tests.factories import RencontrePageFactory
 
 from .conftest import DATA, TerminalIO
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 DESCRIPTION_LABEL = (
     "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"

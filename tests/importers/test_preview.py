@@ -5,12 +5,17 @@ conflicts with the value here and in Decidim — and nothing written."""
 import datetime as dt
 import json
 
+import pytest
+
 from rencontres.importers.files import read_path
 from rencontres.importers.service import perform_import, preview_import
 from rencontres.models import ImportRecord
 
 from .conftest import DATA, HOST, open_data_zip
 from .test_import_command import DESCRIPTION_LABEL, bookkeeping, page
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 
 def lines(changes):

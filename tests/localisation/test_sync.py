@@ -39,7 +39,9 @@ class AdminPublicationTests(LocalisedTestCase):
 
         edit = reverse("wagtailadmin_pages:edit", args=[french.pk])
         data = {**rencontre_form_data(status="annulee"), "action-publish": "publish"}
-        response = self.client.post(edit, data)
+        # The push runs once the publication is committed (here: at the end of the block).
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(edit, data)
         self.assertEqual(response.status_code, 302)
 
         english = RencontrePage.objects.get(pk=english.pk)
@@ -255,7 +257,8 @@ class OrganisationSyncTests(LocalisedTestCase):
         organisation.name = "Kaléido’Scop"
         organisation.url = "https://kaleido-scop.com/"
         organisation.description = "Coopérative d’animation."
-        organisation.save()
+        with self.captureOnCommitCallbacks(execute=True):  # the push runs once committed
+            organisation.save()
 
         english = Organisation.objects.get(pk=self.english.pk)
         self.assertEqual(english.name, "Kaléido’Scop")

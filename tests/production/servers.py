@@ -276,3 +276,128 @@ def silent_server():
         server.bind(("127.0.0.1", 0))
         server.listen(16)
         yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+
+
+class HungServer:
+    """A TCP server that accepts connections and never answers (a hung Redis), counting
+    the connections it accepted."""
+
+    def __init__(self):
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.accepted = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _address = self.sock.accept()
+            except OSError:  # closed
+                return
+            self.accepted.append(connection)  # kept open, never read nor answered
+
+    @property
+    def connections(self):
+        return len(self.accepted)
+
+    def close(self):
+        self.sock.close()
+        for connection in self.accepted:
+            connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _pg_bindir():
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])
+    )
+    if candidates:
+        return candidates[-1].parent
+    initdb = shutil.which("initdb")
+    if initdb is None:
+        raise RuntimeError("no PostgreSQL server binaries (scripts/system-deps postgresql)")
+    return Path(initdb).parent
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of its own (as scripts/postgres.sh makes them), on a free
+    loopback port, which the test stops and starts at will. As root, it belongs to the
+    ``postgres`` user (initdb refuses root)."""
+
+    def __init__(self):
+        import tempfile
+
+        self.bin = _pg_bindir()
+        # Not under pytest's tmp_path, which the ``postgres`` user cannot traverse.
+        self.directory = Path(tempfile.mkdtemp(prefix="rencontres-pg-"))
+        self.data = self.directory / "data"
+        self.log = self.directory / "postgres.log"
+        self.port = free_port()
+        if os.getuid() == 0:
+            shutil.chown(self.directory, "postgres")
+        self._run("initdb", f"--pgdata={self.data}", "--username=postgres", "--auth=trust",
+                  "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        self.start()
+
+    def _run(self, program, *args):
+        command = [str(self.bin / program), *args]
+        if os.getuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
+
+    def start(self):
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.directory} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", f"--pgdata={self.data}", f"--log={self.log}", "--wait", "--silent",
+                  "start", f"--options={options}")  # fmt: skip
+
+    def stop(self, mode="fast"):
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", f"--pgdata={self.data}", f"--mode={mode}", "--wait", "--silent",
+                      "stop")  # fmt: skip
+
+    def url(self, name):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def database(self, name):
+        """A DATABASES entry for the database ``name`` of this cluster."""
+        return {"USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": self.port,
+                "NAME": name}  # fmt: skip
+
+    def copy_database(self, source, name):
+        """Create ``name`` here with the schema and data of ``source`` (a DATABASES
+        entry of another server): pg_dump piped into psql."""
+        client = Path(shutil.which("pg_dump") or self.bin / "pg_dump").parent
+        env = {**clean_environment(), "PGPASSWORD": source["PASSWORD"] or ""}
+        subprocess.run(  # noqa: S603
+            [str(client / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             name], check=True, env=env, timeout=60)  # fmt: skip
+        dump = subprocess.run(  # noqa: S603
+            [str(client / "pg_dump"), "--no-owner", "--no-privileges",
+             "-h", source["HOST"] or "127.0.0.1", "-p", str(source["PORT"] or 5432),
+             "-U", source["USER"] or "postgres", source["NAME"]],
+            check=True, capture_output=True, env=env, timeout=300,
+        )  # fmt: skip
+        subprocess.run(  # noqa: S603
+            [str(client / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+             "-p", str(self.port), "-U", "postgres", "-d", name],
+            input=dump.stdout, check=True, capture_output=True, env=env, timeout=300,
+        )  # fmt: skip
+
+    def destroy(self):
+        self.stop(mode="immediate")
+        shutil.rmtree(self.directory, ignore_errors=True)

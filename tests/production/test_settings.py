@@ -97,12 +97,13 @@ def test_production_settings_use_the_shared_services():
 
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
-    assert loaded["cache"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert loaded["cache"]["BACKEND"] == "rencontres_site.cache.ResilientRedisCache"
     assert loaded["cache"]["LOCATION"] == "redis://127.0.0.1:6379/0"
     assert loaded["cache"]["OPTIONS"] == {
         "SOCKET_CONNECT_TIMEOUT": 0.25,
         "SOCKET_TIMEOUT": 0.25,
         "IGNORE_EXCEPTIONS": True,
+        "RETRY_AFTER": 5.0,
     }
     assert loaded["sessions"] == "django.contrib.sessions.backends.db"
     assert loaded["tasks"] == "django_tasks_db.DatabaseBackend"

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import zoneinfo
 
+import pytest
 import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -25,6 +26,9 @@ from tests.factories import (
     sections,
 )
 from tests.html import soup, text
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 DESCRIPTION = "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
 
@@ -96,6 +100,7 @@ class RencontreCompareTests(TestCase):
         page.online_url = "https://visio.example.org/gier"
         page.capacity = 30
         page.latitude = "45.476900"
+        page.longitude = "4.513800"  # typed together (RencontrePage.clean)
         page.start = local_datetime(2023, 3, 16, 14, 30)
         page.registration_deadline = local_datetime(2023, 3, 10, 12, 0)
         page.organisers = [

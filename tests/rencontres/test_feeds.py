@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 from django.test import TestCase
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from .public import gier_rencontre, in_days, make_private, rencontre, site
 
@@ -153,4 +153,18 @@ class FeedTests(TestCase):
         lines = response.content.decode().splitlines()
         self.assertIn("User-agent: *", lines)
         self.assertIn("Disallow: /admin/", lines)
-        self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
+        # The Wagtail Site's address, whatever Host the request names.
+        self.assertIn("Sitemap: http://localhost/sitemap.xml", lines)
+        forged = self.client.get("/robots.txt", HTTP_HOST="intrus.example.net")
+        self.assertIn("Sitemap: http://localhost/sitemap.xml", forged.content.decode())
+
+    def test_robots_txt_follows_a_change_of_the_site_address(self):
+        """The site is memoised between requests: a new address is read at once."""
+        self.assertIn(
+            "Sitemap: http://localhost/sitemap.xml", self.client.get("/robots.txt").content.decode()
+        )
+        site = Site.objects.get(is_default_site=True)
+        site.port = 8080
+        site.save()
+        lines = self.client.get("/robots.txt").content.decode().splitlines()
+        self.assertIn("Sitemap: http://localhost:8080/sitemap.xml", lines)

@@ -50,6 +50,9 @@ from tests.factories import (
 )
 from tests.html import soup, text
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 DESCRIPTION = "Description (présentation du contexte de la rencontre mentionnant les organisateurs)"
 FRENCH_MONTHS = (
     *("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"),
@@ -254,7 +257,7 @@ class SeedHistoryTests(TestCase):
         )
         self.assertEqual(
             entries[0].find(f"{ATOM}link").get("href"),
-            "http://testserver" + history_url(self.page, "2/"),
+            "http://localhost" + history_url(self.page, "2/"),  # the Site's address
         )
         self.assertEqual(
             entries[0].find(f"{ATOM}summary").text,

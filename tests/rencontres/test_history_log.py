@@ -28,6 +28,9 @@ from tests.factories import (
     sections,
 )
 
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
 COMPUTED = override_settings(RENCONTRES_HISTORY_SOURCE="revisions")
 
 
@@ -71,6 +74,7 @@ class Comparing:
                 self.assertEqual(after, before)
 
 
+@pytest.mark.demo  # the demo's content (manage.py load_demo)
 class DemoTests(Comparing, TestCase):
     """Every history of the demo, in both languages."""
 

@@ -408,12 +408,12 @@ class ListingTests(TestCase):
             (
                 {"du": "0001-01-01"},
                 "Du",
-                "Saisissez une date comprise entre le 1 janvier 1900 et le 31 décembre 2199.",
+                "Saisissez une date comprise entre le 1 janvier 2000 et le 31 décembre 2100.",
             ),
             (
                 {"au": "9999-12-31"},
                 "Au",
-                "Saisissez une date comprise entre le 1 janvier 1900 et le 31 décembre 2199.",
+                "Saisissez une date comprise entre le 1 janvier 2000 et le 31 décembre 2100.",
             ),
             ({"departement": "\x00"}, "Département", "Le caractère nul n’est pas autorisé."),
         ]

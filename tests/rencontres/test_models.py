@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -9,6 +10,9 @@ from wagtail.models import PageViewRestriction
 from rencontres.models import RencontrePage
 from tests.clock import frozen
 from tests.factories import RencontrePageFactory, build_site, departement
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 
 @frozen

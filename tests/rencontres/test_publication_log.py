@@ -7,6 +7,7 @@ import io
 import logging
 from unittest import mock
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
@@ -23,6 +24,9 @@ from rencontres.models import (
 )
 from rencontres.models.publication_log import events_recorded
 from tests.factories import RencontrePageFactory, build_site, sections
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 
 def publish(page, user=None, **changes):
@@ -327,7 +331,9 @@ class TranslationTests(TestCase):
         self.assertEqual(event.snapshot["format"], [_english("Présentiel")])
 
     def test_publishing_the_source_records_both_languages(self):
-        publish(self.page, status="annulee")
+        # The push to the English page runs once the publication is committed.
+        with self.captureOnCommitCallbacks(execute=True):
+            publish(self.page, status="annulee")
         french, english = events(self.page)[-1], events(self.english)[-1]
         self.assertEqual(french.changed_fields, ["status"])
         self.assertEqual(english.changed_fields, ["status"])

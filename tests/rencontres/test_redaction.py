@@ -4,6 +4,7 @@ change log entry, the redaction is logged with its reason, and caches are told."
 
 import io
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
@@ -14,6 +15,9 @@ from rencontres.history.versions import published_versions
 from rencontres.models import EventType, PublicationEvent, Redaction, RencontrePage
 from rencontres.models.publication_log import history_redacted
 from tests.factories import RencontrePageFactory, build_site, sections
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 PHONE = "06 12 34 56 78"
 MARK = "[valeur retirée]"

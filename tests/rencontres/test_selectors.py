@@ -11,6 +11,7 @@ gives the same pages as the public listing's period.
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+import pytest
 from django.test import TestCase
 from icalendar import Calendar
 
@@ -19,6 +20,9 @@ from tests.clock import NOW, frozen
 from tests.factories import RencontrePageFactory, departement, superuser
 
 from .public import card_titles, in_days, make_private, rencontre, site, soup, text
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
 
 SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 V2 = "/api/v2/rencontres/"
@@ -34,6 +38,7 @@ def parse_xml(content):
     return ET.fromstring(content)  # noqa: S314 - our own server's output
 
 
+@pytest.mark.demo  # the demo's home page section and sitemap beside the plugin's readers
 class PublicReadersAgreeTests(TestCase):
     @classmethod
     def setUpTestData(cls):

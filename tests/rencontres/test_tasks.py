@@ -6,12 +6,9 @@ commit their data (transactional database).
 """
 
 import datetime as dt
-import io
 import logging
-import signal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -21,14 +18,9 @@ from rencontres import queues
 from rencontres.models import TaskFailure
 from rencontres.tasks import PermanentFailure, retry_delay, retrying_task
 from tests.factories import RencontrePageFactory, build_site
+from tests.worker import DATABASE_BACKEND, run_worker
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-DATABASE_BACKEND = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": queues.QUEUES}
-}
-
-WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
-
 #: Names the tasks below were called with, in order (reset by each test).
 CALLS = []
 
@@ -84,27 +76,6 @@ def reset_calls():
 @pytest.fixture
 def database_tasks(settings):
     settings.TASKS = DATABASE_BACKEND
-
-
-def run_worker(queue_names="*"):
-    """``manage.py db_worker --batch``: every task due now, then exit.
-
-    The worker installs its own SIGINT and SIGTERM handlers; the test process gets
-    its own back."""
-    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
-    try:
-        call_command(
-            "db_worker",
-            batch=True,
-            queue_name=queue_names,
-            interval=0,
-            startup_delay=False,
-            reload=False,
-            stdout=io.StringIO(),
-        )
-    finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
 
 
 def results():

@@ -154,7 +154,7 @@ class OneTextTests(TestCase):
     def test_open_data_csv_and_json(self):
         response = self.client.get(f"{self.index.url}donnees.csv")
         self.assertEqual(response.status_code, 200)
-        (row,) = csv_rows(b"".join(response.streaming_content).decode("utf-8"))
+        (row,) = csv_rows(response.content.decode("utf-8"))
         self.assertEqual(row["Description (fr)"], TEXT)
 
         response = self.client.get(f"{self.index.url}donnees.json")

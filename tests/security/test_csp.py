@@ -6,6 +6,7 @@ import logging
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import TestCase, override_settings
+from rencontres_site.settings.base import tiles_origin
 
 from tests.factories import DsfrConfigFactory, RencontrePageFactory, build_site, superuser
 
@@ -39,6 +40,47 @@ class PolicyTests(TestCase):
                 self.assertIn("https://www.youtube.com", policy["frame-src"])
                 self.assertNotIn("'unsafe-inline'", response["Content-Security-Policy"])
                 self.assertNotIn("Content-Security-Policy-Report-Only", response)
+
+    def test_public_headers_are_those_django_csp_writes(self):
+        """The public pages' header, built once, says what django-csp's own middleware
+        writes from the settings (directive for directive: django-csp orders them as a
+        set does), and follows a change of them."""
+        from csp.middleware import CSPMiddleware
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        def django_csp(url):
+            request = RequestFactory().get(url)
+            plain = CSPMiddleware(lambda request: HttpResponse())
+            plain.process_request(request)
+            return plain.process_response(request, HttpResponse())
+
+        for url in ("/", "/rencontres/", "/robots.txt", "/api/v2/rencontres/"):
+            with self.subTest(url):
+                response = self.client.get(url)
+                expected = django_csp(url)
+                self.assertEqual(
+                    directives(response["Content-Security-Policy"]),
+                    directives(expected["Content-Security-Policy"]),
+                )
+                self.assertNotIn("Content-Security-Policy-Report-Only", expected)
+                self.assertNotIn("Content-Security-Policy-Report-Only", response)
+        changed = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "https:"]}}
+        with override_settings(
+            CONTENT_SECURITY_POLICY=changed, CONTENT_SECURITY_POLICY_REPORT_ONLY=changed
+        ):
+            response = self.client.get("/robots.txt")
+            for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+                self.assertEqual(
+                    directives(response[header]),
+                    {"default-src": ["'self'"], "img-src": ["'self'", "https:"]},
+                )
+        response = self.client.get("/robots.txt")
+        self.assertEqual(
+            directives(response["Content-Security-Policy"]),
+            directives(django_csp("/")["Content-Security-Policy"]),
+        )
+        self.assertNotIn("Content-Security-Policy-Report-Only", response)
 
     def test_public_pages_have_no_inline_script_or_style(self):
         for url in ("/", "/rencontres/", "/rencontres/gier/", "/rencontres/gier/changements/1/"):
@@ -134,3 +176,14 @@ class ReportEndpointTests(TestCase):
         with self.assertLogs("rencontres_site.csp", logging.WARNING):
             other = self.post(json.dumps(REPORT), REMOTE_ADDR="203.0.113.9")
         self.assertEqual(other.status_code, 204)
+
+
+def test_the_map_tiles_origin_is_what_the_policy_allows():
+    """The demo adds its tile server's origin to img-src (« {s} » subdomains: any)."""
+    assert tiles_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == (
+        "https://tile.openstreetmap.org"
+    )
+    assert tiles_origin("https://{s}.tuiles.example.org/{z}/{x}/{y}.png") == (
+        "https://*.tuiles.example.org"
+    )
+    assert tiles_origin("") == ""

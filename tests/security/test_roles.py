@@ -96,10 +96,12 @@ class RoleMatrixTests(TestCase):
         return source is not None and page.get_translation_or_none(self.en) is not None
 
     def do_import(self, page):
-        return self.user.has_perm(IMPORT)
+        response = self.client.get(reverse("rencontres_import:start"))
+        return response.status_code == 200 and self.user.has_perm(IMPORT)
 
     def do_webhooks(self, page):
-        return self.user.has_perm(WEBHOOKS)
+        response = self.client.get(reverse("webhooks:index"))
+        return response.status_code == 200 and self.user.has_perm(WEBHOOKS)
 
     def do_export(self, page):
         response = self.client.get("/admin/rencontres/", {"export": "csv"})

@@ -77,13 +77,13 @@ class SiteConfigurationTextTests(TestCase):
         response = self.save(notice_link=JAVASCRIPT_URL)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Saisissez une URL valide.")
-        DsfrConfig.objects.filter(pk=self.configuration.pk).update(
-            notice_title="Travaux", notice_link=JAVASCRIPT_URL
-        )
+        # Forced into the database (save() does not validate, as a shell or SQL would).
+        forced = DsfrConfig.objects.get(pk=self.configuration.pk)
+        forced.notice_title, forced.notice_link = "Travaux", JAVASCRIPT_URL
+        forced.save()
         self.assertNotContains(self.client.get("/"), "javascript:")
-        DsfrConfig.objects.filter(pk=self.configuration.pk).update(
-            notice_link="https://www.info.gouv.fr/"
-        )
+        forced.notice_link = "https://www.info.gouv.fr/"
+        forced.save()
         self.assertContains(self.client.get("/"), 'href="https://www.info.gouv.fr/"')
 
     def test_an_svg_logo_is_refused(self):

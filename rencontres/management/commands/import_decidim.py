@@ -20,6 +20,7 @@ from wagtail.models import Locale
 from rencontres.conf import conf
 from rencontres.importers.decidim import RefusedFile
 from rencontres.importers.files import read_path
+from rencontres.importers.remote import read_url
 from rencontres.importers.report import field_label
 from rencontres.importers.service import perform_import, preview_import
 from rencontres.models import RencontreFormat, RencontreIndexPage
@@ -83,8 +84,8 @@ def resolve_index(value):
 
 class Command(BaseCommand):
     help = _(
-        "Importe les rencontres d’un export Decidim (CSV, JSON ou l’archive ZIP de ses "
-        "données ouvertes). Relancer l’import du "
+        "Importe les rencontres d’un export Decidim (CSV, JSON, l’archive ZIP de ses "
+        "données ouvertes ou l’adresse de leur téléchargement). Relancer l’import du "
         "même fichier ne change rien ; un export plus récent met à jour ce qui a changé "
         "dans Decidim, sauf ce que les éditeurs ont modifié ici (signalé comme conflit)."
     )
@@ -93,8 +94,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "file",
             help=_(
-                "Export Decidim des rencontres (.csv ou .json) ou archive .zip de ses "
-                "données ouvertes."
+                "Export Decidim des rencontres (.csv ou .json), archive .zip de ses "
+                "données ouvertes, ou adresse https://… de leur téléchargement."
             ),
         )
         parser.add_argument(
@@ -121,8 +122,12 @@ class Command(BaseCommand):
     def _handle(self, options):
         self.verbosity = options["verbosity"]
         index = resolve_index(options["index"])
+        source = options["file"]
         try:
-            export = read_path(options["file"])
+            if source.lower().startswith(("http://", "https://")):
+                export = read_url(source)
+            else:
+                export = read_path(source)
         except RefusedFile as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
@@ -173,10 +178,13 @@ class Command(BaseCommand):
         )
         for label, count in zip(labels, counts, strict=True):
             out.write(f"  {label} : {count}")
+        # _() outside the f-strings: xgettext does not read inside them.
         if report.conflicts:
-            out.write(f"  {_('conflits')} : {len(report.conflicts)}")
+            label = _("conflits")
+            out.write(f"  {label} : {len(report.conflicts)}")
         if report.translated:
-            out.write(f"  {_('traductions écrites')} : {report.translated}")
+            label = _("traductions écrites")
+            out.write(f"  {label} : {report.translated}")
 
         if self.verbosity >= 2 and report.created:
             out.write(_("Créées :"))

@@ -1,0 +1,219 @@
+"""Django system checks: what a host project must provide for the plugin to work.
+
+Registered by :meth:`rencontres.apps.RencontresConfig.ready`; ``manage.py check`` (and
+every ``runserver`` or ``migrate``) reports each problem with the app or setting to
+change. The README's « Install in your Wagtail project » lists the same contract.
+
+=================  =========================================================================
+rencontres.E001    an app the plugin needs is missing from ``INSTALLED_APPS``
+rencontres.E002    ``RENCONTRES_INDEX_PARENT_PAGE_TYPES`` names something that is not a page
+rencontres.E003    a ``RENCONTRES_*`` setting has a value of the wrong kind
+rencontres.E004    the task backend does not accept the plugin's queues (``TASKS``)
+rencontres.E005    no ``base.html`` template for ``rencontres/base.html`` to extend
+rencontres.W001    a ``RENCONTRES_*`` setting the plugin does not know (a typo?)
+=================  =========================================================================
+"""
+
+import difflib
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
+from django_tasks.base import DEFAULT_TASK_QUEUE_NAME
+
+from .conf import SETTINGS, conf
+from .queues import QUEUES
+
+#: Apps the plugin cannot work without, and what it needs each one for.
+REQUIRED_APPS = {
+    "wagtail": "Wagtail's pages and revisions",
+    "wagtail.admin": "the editors' admin",
+    "wagtail.images": "images of the description and report",
+    "wagtail.documents": "documents of the description and report",
+    "wagtail.snippets": "the organisations (a snippet)",
+    "wagtail.contrib.routable_page": "the sub-pages of indexes and rencontres "
+    "(history, versions, calendars, feeds, open data)",
+    "wagtail.api.v2": "API v2 (/api/v2/rencontres/)",
+    "wagtail.api.v3": "API v3 (/api/v3/rencontres/)",
+    "rest_framework": "API v2 (Wagtail's API v2 is built on Django REST framework)",
+    "wagtail_localize": "translated and synchronised fields of rencontres",
+    "modelcluster": "ordered organisers of a rencontre",
+    "taggit": "Wagtail's tags (images, documents)",
+    "dsfr": "the DSFR template tags of the block previews (django-dsfr)",
+}
+
+HISTORY_SOURCES = ("log", "revisions")
+
+#: The plugin's own rencontres/base.html (a project may override it).
+PLUGIN_LAYOUT = Path(__file__).resolve().parent / "templates" / "rencontres" / "base.html"
+
+
+@register(Tags.compatibility)
+def check_installed_apps(app_configs=None, **kwargs):
+    return [
+        Error(
+            f"'{app}' is missing from INSTALLED_APPS: the rencontres plugin needs it for {why}.",
+            hint=f"Add '{app}' to INSTALLED_APPS (README « Install in your Wagtail project »).",
+            obj="INSTALLED_APPS",
+            id="rencontres.E001",
+        )
+        for app, why in REQUIRED_APPS.items()
+        if not apps.is_installed(app)
+    ]
+
+
+def _parent_page_types_errors():
+    labels = conf.INDEX_PARENT_PAGE_TYPES
+    name = "RENCONTRES_INDEX_PARENT_PAGE_TYPES"
+    if labels is None:
+        return []
+    if isinstance(labels, str) or not isinstance(labels, list | tuple) or not labels:
+        return [
+            Error(
+                f"{name} must be None (any page) or a non-empty list of page types "
+                f"(« app_label.ModelName »), not {labels!r}.",
+                obj=name,
+                id="rencontres.E002",
+            )
+        ]
+    from wagtail.models import Page
+
+    errors = []
+    for label in labels:
+        try:
+            model = apps.get_model(label) if isinstance(label, str) else None
+        except (LookupError, ValueError):
+            model = None
+        if model is None or not issubclass(model, Page):
+            errors.append(
+                Error(
+                    f"{name} names {label!r}, which is not an installed page type.",
+                    hint="Use « app_label.ModelName » labels of Page models, e.g. "
+                    "'home.HomePage', or None to allow any page.",
+                    obj=name,
+                    id="rencontres.E002",
+                )
+            )
+    return errors
+
+
+_DURATION_WORDS = ("TIMEOUT", "SECONDS", "DELAY", "GRACE", "MAX_AGE", "STALE_AFTER")
+
+
+def _kind_errors():
+    errors = []
+    for key, setting in SETTINGS.items():
+        name = f"RENCONTRES_{key}"
+        if not hasattr(settings, name):
+            continue
+        value = getattr(settings, name)
+        default = setting.default
+        expected = None
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                expected = "True or False"
+        elif isinstance(default, int):
+            # Durations may be fractions of a second (a timeout of 0.5); counts may not.
+            duration = any(word in key for word in _DURATION_WORDS)
+            kinds = (int, float) if duration else int
+            if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+                expected = (
+                    "a number of seconds, 0 or more" if duration else "a whole number, 0 or more"
+                )
+            elif key == "PER_PAGE" and value < 1:
+                expected = "a whole number, 1 or more"
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                expected = "a string"
+            elif key == "HISTORY_SOURCE" and value not in HISTORY_SOURCES:
+                expected = " or ".join(repr(source) for source in HISTORY_SOURCES)
+        if expected:
+            errors.append(
+                Error(
+                    f"{name} must be {expected}, not {value!r}.",
+                    hint=f"{setting.doc} Default: {default!r}.",
+                    obj=name,
+                    id="rencontres.E003",
+                )
+            )
+    return errors
+
+
+def _unknown_setting_warnings():
+    warnings = []
+    for name in dir(settings):
+        if not name.startswith("RENCONTRES_"):
+            continue
+        key = name.removeprefix("RENCONTRES_")
+        if key in SETTINGS:
+            continue
+        close = difflib.get_close_matches(key, SETTINGS, n=1)
+        hint = f"Did you mean RENCONTRES_{close[0]}? " if close else ""
+        warnings.append(
+            Warning(
+                f"{name} is not a setting of the rencontres plugin: it is ignored.",
+                hint=f"{hint}rencontres.conf.SETTINGS lists every setting.",
+                obj=name,
+                id="rencontres.W001",
+            )
+        )
+    return warnings
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs=None, **kwargs):
+    return [*_parent_page_types_errors(), *_kind_errors(), *_unknown_setting_warnings()]
+
+
+@register(Tags.compatibility)
+def check_task_queues(app_configs=None, **kwargs):
+    """The default task backend accepts the plugin's queues (as django_tasks decides:
+    ``QUEUES`` defaults to ``["default"]``, an empty list accepts any)."""
+    alias = DEFAULT_TASK_BACKEND_ALIAS
+    # Without TASKS, django_tasks' default backend takes the default queue only.
+    backend = (getattr(settings, "TASKS", None) or {}).get(alias, {})
+    accepted = set(backend.get("QUEUES", [DEFAULT_TASK_QUEUE_NAME]))
+    missing = [queue for queue in QUEUES if accepted and queue not in accepted]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"The task backend TASKS[{alias!r}] does not accept the rencontres plugin's "
+            f"queues {', '.join(map(repr, missing))}: publishing and importing would fail "
+            "to enqueue their work.",
+            hint="Set TASKS = {'default': {'BACKEND': …, 'QUEUES': rencontres.queues.QUEUES}} "
+            "(or list these queues beside yours).",
+            obj="TASKS",
+            id="rencontres.E004",
+        )
+    ]
+
+
+@register(Tags.templates)
+def check_base_template(app_configs=None, **kwargs):
+    """``rencontres/base.html`` extends ``base.html`` unless the project overrides it."""
+    try:
+        layout = get_template("rencontres/base.html")
+    except TemplateDoesNotExist:
+        return []  # not the plugin's layout: E001 and the template engine say more
+    if Path(layout.origin.name).resolve() != PLUGIN_LAYOUT:
+        return []  # the project's own layout
+    try:
+        get_template("base.html")
+    except TemplateDoesNotExist:
+        return [
+            Error(
+                "No template 'base.html' for the plugin's pages to extend "
+                "(rencontres/base.html extends it).",
+                hint="Provide templates/base.html, or override rencontres/base.html with "
+                "your layout and the blocks title, meta, extra_css, body_class, "
+                "breadcrumb, content and extra_js.",
+                obj="TEMPLATES",
+                id="rencontres.E005",
+            )
+        ]
+    return []

@@ -1,0 +1,177 @@
+"""What a host project must provide (README « Install in your Wagtail project »): the
+system checks name the missing app or setting, the index goes under any page unless
+the host says otherwise, and the README lists every setting with its default."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import checks
+from django.test import SimpleTestCase, TestCase, override_settings
+from wagtail.models import Page
+
+import rencontres.queues
+from rencontres.conf import SETTINGS
+from rencontres.models import RencontreIndexPage, RencontrePage
+from tests.factories import build_site
+
+# The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
+pytestmark = pytest.mark.plugin
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+
+
+def messages(**kwargs):
+    """``(id, msg)`` of the plugin's checks for the current settings."""
+    return [
+        (message.id, message.msg)
+        for message in checks.run_checks(**kwargs)
+        if message.id and message.id.startswith("rencontres.")
+    ]
+
+
+class ChecksTests(SimpleTestCase):
+    def test_these_settings_pass(self):
+        self.assertEqual(messages(), [])
+
+    def test_a_missing_app_is_named(self):
+        # In a process of its own: Wagtail's apps cannot be made ready twice in one.
+        script = (
+            "import django, sys\n"
+            "from django.conf import settings\n"
+            "from django.core.management import call_command\n"
+            "import tests.plugin_settings as base\n"
+            "values = {name: getattr(base, name) for name in dir(base) if name.isupper()}\n"
+            "values['INSTALLED_APPS'] = [a for a in values['INSTALLED_APPS'] if a != 'dsfr']\n"
+            "settings.configure(**values)\n"
+            "django.setup()\n"
+            "call_command('check')\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(
+            "INSTALLED_APPS: (rencontres.E001) 'dsfr' is missing from INSTALLED_APPS: the "
+            "rencontres plugin needs it for the DSFR template tags of the block previews "
+            "(django-dsfr).",
+            result.stderr,
+        )
+        self.assertIn("System check identified 1 issue", result.stderr)
+
+    def test_parent_page_types_must_be_page_models(self):
+        cases = {
+            "home.HomePage": "not 'home.HomePage'",  # a string, not a list
+            ("nowhere.Page",): "names 'nowhere.Page', which is not an installed page type",
+            ("rencontres.Departement",): "names 'rencontres.Departement'",
+            ("pages",): "names 'pages'",
+        }
+        for value, expected in cases.items():
+            with self.subTest(value=value):
+                with override_settings(RENCONTRES_INDEX_PARENT_PAGE_TYPES=value):
+                    found = messages()
+                self.assertEqual([id_ for id_, _ in found], ["rencontres.E002"])
+                self.assertIn("RENCONTRES_INDEX_PARENT_PAGE_TYPES", found[0][1])
+                self.assertIn(expected, found[0][1])
+
+    def test_parent_page_types_of_pages_pass(self):
+        with override_settings(RENCONTRES_INDEX_PARENT_PAGE_TYPES=["wagtailcore.Page"]):
+            self.assertEqual(messages(), [])
+
+    def test_a_value_of_the_wrong_kind_is_named(self):
+        cases = {
+            "RENCONTRES_PER_PAGE": ("12", "must be a whole number, 0 or more, not '12'"),
+            "RENCONTRES_HISTORY_SHOW_AUTHOR": (1, "must be True or False, not 1"),
+            "RENCONTRES_HISTORY_SOURCE": (
+                "revision",
+                "must be 'log' or 'revisions', not 'revision'",
+            ),
+            "RENCONTRES_ICAL_UID_DOMAIN": (None, "must be a string, not None"),
+        }
+        for name, (value, expected) in cases.items():
+            with self.subTest(name=name), override_settings(**{name: value}):
+                self.assertEqual(messages(), [("rencontres.E003", f"{name} {expected}.")])
+        with override_settings(RENCONTRES_PER_PAGE=0):
+            self.assertEqual(
+                messages(),
+                [
+                    (
+                        "rencontres.E003",
+                        "RENCONTRES_PER_PAGE must be a whole number, 1 or more, not 0.",
+                    )
+                ],
+            )
+
+    def test_an_unknown_setting_is_a_warning_with_the_likely_name(self):
+        with override_settings(RENCONTRES_PERPAGE=20):
+            found = checks.run_checks()
+        found = [message for message in found if message.id == "rencontres.W001"]
+        self.assertEqual(len(found), 1)
+        self.assertEqual(
+            found[0].msg,
+            "RENCONTRES_PERPAGE is not a setting of the rencontres plugin: it is ignored.",
+        )
+        self.assertIn("Did you mean RENCONTRES_PER_PAGE?", found[0].hint)
+
+    def test_task_backend_without_the_plugin_queues(self):
+        backend = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        for tasks in ({"default": backend}, {"default": {**backend, "QUEUES": ["default"]}}):
+            with self.subTest(tasks=tasks), override_settings(TASKS=tasks):
+                found = messages()
+            self.assertEqual([id_ for id_, _ in found], ["rencontres.E004"])
+            self.assertIn("TASKS['default'] does not accept", found[0][1])
+            self.assertIn("'translations'", found[0][1])
+        # Every queue accepted (an empty list), or the plugin's listed beside the host's.
+        for queues in ([], ["mine", *rencontres.queues.QUEUES]):
+            with override_settings(TASKS={"default": {**backend, "QUEUES": queues}}):
+                self.assertEqual(messages(), [])
+
+    def test_no_base_template_to_extend(self):
+        engine = settings.TEMPLATES[0]
+        with override_settings(TEMPLATES=[{**engine, "DIRS": []}]):
+            found = messages()
+        self.assertEqual([id_ for id_, _ in found], ["rencontres.E005"])
+        self.assertIn("No template 'base.html'", found[0][1])
+
+
+class ParentPageTypesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home, cls.index = build_site()
+
+    def test_any_page_by_default(self):
+        self.assertFalse(hasattr(settings, "RENCONTRES_INDEX_PARENT_PAGE_TYPES"))
+        # Without the demo the site's root is Wagtail's plain page: the index is under it.
+        self.assertIs(type(self.home.specific), Page)
+        self.assertEqual(self.index.get_parent().pk, self.home.pk)
+        self.assertTrue(RencontreIndexPage.can_create_at(Page.get_first_root_node()))
+        self.assertTrue(RencontreIndexPage.can_create_at(self.home))
+
+    def test_the_host_chooses(self):
+        with override_settings(RENCONTRES_INDEX_PARENT_PAGE_TYPES=["wagtailcore.Page"]):
+            self.assertTrue(RencontreIndexPage.can_create_at(self.home))
+            self.assertIn(RencontreIndexPage, type(self.home).creatable_subpage_models())
+        # Under rencontres only (which accept none): nowhere, in the admin's choices too.
+        with override_settings(RENCONTRES_INDEX_PARENT_PAGE_TYPES=["rencontres.RencontrePage"]):
+            self.assertEqual(RencontreIndexPage.clean_parent_page_models(), [RencontrePage])
+            self.assertFalse(RencontreIndexPage.can_create_at(self.home))
+            self.assertNotIn(RencontreIndexPage, type(self.home).creatable_subpage_models())
+        self.assertTrue(RencontreIndexPage.can_create_at(self.home))
+
+
+class ReadmeTests(SimpleTestCase):
+    def test_install_section_lists_every_setting_with_its_default(self):
+        section = README.read_text().split("## Install in your Wagtail project", 1)[1]
+        section = section.split("\n## ", 1)[0]
+        rows = dict(re.findall(r"^\| `RENCONTRES_(\w+)` \| `([^`]*)` \|", section, re.M))
+        self.assertEqual(sorted(rows), sorted(SETTINGS))
+        for name, default in rows.items():
+            with self.subTest(name=name):
+                self.assertEqual(default, repr(SETTINGS[name].default))
