@@ -85,16 +85,34 @@ def organisation_deleted(sender, instance, **kwargs):
     schedule(page_ids=list(page_ids), tags=[cache_tags.LIST])
 
 
-def _shown_everywhere(model):
+def _is_wagtail_setting(model):
     settings_classes = tuple(cls for cls in (BaseGenericSetting, BaseSiteSetting) if cls)
-    if settings_classes and issubclass(model, settings_classes):
-        return True
-    return model._meta.label in conf.CACHE_PURGE_ALL_MODELS
+    return bool(settings_classes) and issubclass(model, settings_classes)
 
 
-def setting_changed(sender, instance=None, raw=False, **kwargs):
-    if not raw and _shown_everywhere(sender):
-        schedule(tags=[cache_tags.ALL])
+def _shown_everywhere(model):
+    return _is_wagtail_setting(model) or model._meta.label in conf.CACHE_PURGE_ALL_MODELS
+
+
+def _holds_only_defaults(instance):
+    """Whether every field of ``instance`` an editor can set holds its default value
+    (the row's key and a site setting's site are not editable)."""
+    return all(
+        getattr(instance, field.attname) == field.get_default()
+        for field in instance._meta.concrete_fields
+        if field.editable and not field.primary_key
+    )
+
+
+def setting_changed(sender, instance=None, raw=False, created=False, **kwargs):
+    if raw or not _shown_everywhere(sender):
+        return
+    # Wagtail creates a setting's row, with its default values, the first time a page
+    # or the admin reads it (``for_request``, ``load``): what pages showed is the same,
+    # and purging everything on a visitor's request would empty the cache it fills.
+    if created and _is_wagtail_setting(sender) and _holds_only_defaults(instance):
+        return
+    schedule(tags=[cache_tags.ALL])
 
 
 def redirect_changed(sender, instance, raw=False, **kwargs):

@@ -7,10 +7,12 @@ import threading
 from django.db import transaction
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils.http import http_date
-from wagtail.models import Locale, PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction, Site
 
+from home.models import SharingSettings
 from rencontres.cache import purge
 from tests.factories import (
+    ImageFactory,
     OrganisationFactory,
     RencontrePageFactory,
     build_site,
@@ -184,6 +186,22 @@ class ScheduleTests(TransactionTestCase):
             except RuntimeError:
                 pass
         self.assertEqual(RecordingCache.received, [])
+
+    def test_a_site_setting_purges_everything_when_saved_not_when_first_read(self):
+        site = Site.objects.get(is_default_site=True)
+        with self.settings(RENCONTRES_CACHE_PURGE_URLS=[self.url]):
+            page = publish(RencontrePageFactory(parent=self.index, slug="gier"))
+            RecordingCache.received = []
+            # A visitor's page reads the setting: Wagtail creates its row, with defaults.
+            response = self.client.get(page.url)
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(SharingSettings.objects.filter(site=site).exists())
+            self.assertEqual(RecordingCache.received, [])
+            # An editor sets it: every page shows it.
+            sharing = SharingSettings.for_site(site)
+            sharing.default_image = ImageFactory()
+            sharing.save()
+        self.assertEqual([purge["xkey-purge"] for purge in RecordingCache.received], ["all"])
 
     def test_nothing_is_sent_without_a_cache(self):
         publish(RencontrePageFactory(parent=self.index, slug="gier"))

@@ -11,6 +11,7 @@ import logging
 import pytest
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 
@@ -46,6 +47,15 @@ def flaky_default(name, failures):
     if len(CALLS) <= failures:
         raise TimeoutError(f"{name} : délai dépassé")
     return len(CALLS)
+
+
+@task(queue_name=queues.WEBHOOKS)
+def pruned_while_running(name):
+    """Its result row is deleted while it runs, as ``prune_db_task_results`` or an
+    administrator may do."""
+    CALLS.append(name)
+    DBTaskResult.objects.filter(status="RUNNING").delete()
+    raise ConnectionError(f"{name} injoignable")
 
 
 class Clock:
@@ -204,6 +214,24 @@ def test_each_worker_takes_only_its_queues(database_tasks, clock):
     waiting = DBTaskResult.objects.filter(status="READY")
     assert sorted(waiting.values_list("queue_name", flat=True)) == ["imports", "webhooks"]
     assert [page.pk for page in Page.objects.live().search("Vallée du Gier")] == [rencontre.pk]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_task_whose_result_was_deleted_while_it_ran_does_not_stop_the_worker(
+    database_tasks, clock, caplog
+):
+    pruned_while_running.enqueue("Partenaire A")
+    clock.advance(1)
+    notify.enqueue("Partenaire B")
+
+    with caplog.at_level(logging.WARNING, logger="rencontres_site.worker"):
+        run_worker(queues.WEBHOOKS)
+
+    assert CALLS == ["Partenaire A", "Partenaire B"]
+    assert [(r.status, r.args_kwargs["args"]) for r in DBTaskResult.objects.all()] == [
+        ("SUCCESSFUL", ["Partenaire B"])
+    ]
+    assert "its result was deleted while it ran" in caplog.text
 
 
 def test_the_immediate_backend_retries_at_once(settings):

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings as django_settings
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from ..servers import AppProcess, production_environment, wait_until
 from .servers import NoRedirect, VarnishServer, Worker, free_port
@@ -63,10 +67,23 @@ class Stack:
     environment: dict
 
 
+def wait_for_the_worker(stack, within=30):
+    """Until the stack's worker has run every task due (the purges the app processes
+    queued): a purge of an earlier test must not empty the cache this test fills, and
+    the suite must not delete a task's row while the worker runs it."""
+    due = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.RUNNING)
+        | Q(status=TaskResultStatus.READY, run_after__lte=timezone.now())
+    )
+    wait_until(lambda: not due.exists(), within, "the worker's tasks", stack.worker.process,
+               stack.worker.log)  # fmt: skip
+
+
 @pytest.fixture
 def stack(cache_stack, redis_server, settings):
     """The stack, its cache and Redis emptied for this test; this process's changes
     purge it."""
+    wait_for_the_worker(cache_stack)
     redis_server.client().flushall()  # Wagtail's site root paths of earlier tests
     cache_stack.varnish.ban_everything()
     settings.RENCONTRES_CACHE_PURGE_URLS = [cache_stack.varnish.url + "/"]
@@ -81,7 +98,8 @@ def stack(cache_stack, redis_server, settings):
             "KEY_PREFIX": cache_stack.environment.get("CACHE_KEY_PREFIX", "rencontres"),
         }
     }
-    return cache_stack
+    yield cache_stack
+    wait_for_the_worker(cache_stack)
 
 
 @pytest.fixture
@@ -126,7 +144,7 @@ class Client:
         for path in paths:
             first = self.get(path)
             second = self.get(path)
-            assert second.hit, (path, first.status, second.status, dict(second.headers))
+            assert second.hit, f"{path}: {dict(first.headers)} then {dict(second.headers)}"
             assert second.body == first.body, path
             seen[path] = second
         return seen
