@@ -42,7 +42,6 @@ class Worker(upstream.Worker):
                 connections.close_all()
                 time.sleep(RETRY_SECONDS)
 
-
     def run_task(self, db_task_result):
         try:
             return super().run_task(db_task_result)
