@@ -173,7 +173,10 @@
         });
         map.addLayer(group);
         if (features.length) {
-          map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 13 });
+          // At once, not animated: markers and clusters are where they stay when the
+          // map says it is ready (a popup opened during the zoom would be closed by
+          // the clusters redrawn at its end).
+          map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 13, animate: false });
         }
         if (features.length === 0) {
           say(element, text.none || "");
