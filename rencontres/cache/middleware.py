@@ -24,6 +24,7 @@ from django.http import StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from .. import fragments
 from ..conf import conf
 from ..models import PublicationEvent
 from . import tags as cache_tags
@@ -102,6 +103,10 @@ def _materialise(response):
     return body, again
 
 
+def _latest_event_time():
+    return PublicationEvent.objects.order_by("-time").values_list("time", flat=True).first()
+
+
 class SharedCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -171,6 +176,7 @@ class SharedCacheMiddleware:
         log (an unpublished, deleted or moved rencontre leaves a list without changing
         the dates of what is left in it)."""
         stated = parse_http_date_safe(response.get("Last-Modified", ""))
-        latest = PublicationEvent.objects.order_by("-time").values_list("time", flat=True).first()
+        # Every event recorded replaces the publication generation: kept until then.
+        latest = fragments.memo(("latest publication event",), _latest_event_time)
         candidates = [value for value in (stated, latest and int(latest.timestamp())) if value]
         return max(candidates) if candidates else None

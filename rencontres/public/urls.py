@@ -17,6 +17,8 @@ before Wagtail's URLs (``rencontres.urls``)::
 from django.urls import re_path
 from wagtail.views import serve
 
+from .. import fragments
+
 CALENDAR_FILE = "agenda.ics"
 CALENDAR_ROUTE = "agenda/"
 CSV_ROUTE = "donnees/csv/"
@@ -25,19 +27,27 @@ GEOJSON_FILE = "carte.geojson"
 GEOJSON_ROUTE = "carte/geojson/"
 
 
+def _serve_route(request, path):
+    """Wagtail's ``serve`` of ``path``, its page and route found as for a page's own
+    address (:func:`rencontres.fragments.route_for_request`: memoised until the next
+    publication, the page read in one query)."""
+    fragments.route_for_request(request, path)
+    return serve(request, path)
+
+
 def serve_calendar(request, path):
-    return serve(request, f"{path}{CALENDAR_ROUTE}")
+    return _serve_route(request, f"{path}{CALENDAR_ROUTE}")
 
 
 def serve_opendata(request, path, extension):
     """``<index path>donnees.csv`` → the index's ``donnees/csv/`` route."""
     route = CSV_ROUTE if extension == "csv" else JSON_ROUTE
-    return serve(request, f"{path}{route}")
+    return _serve_route(request, f"{path}{route}")
 
 
 def serve_geojson(request, path):
     """``<index path>carte.geojson`` → the index's ``carte/geojson/`` route."""
-    return serve(request, f"{path}{GEOJSON_ROUTE}")
+    return _serve_route(request, f"{path}{GEOJSON_ROUTE}")
 
 
 calendar_pattern = re_path(

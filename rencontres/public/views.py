@@ -19,6 +19,7 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from .. import fragments, selectors
 from ..addresses import page_relative
+from ..cache.middleware import etag_of
 from ..conf import conf
 from ..models import RegistrationMode, RencontreStatus
 from ..selectors import Period
@@ -216,10 +217,18 @@ def bad_filters(form):
     )
 
 
-def _calendar_response(content, filename):
+def _calendar_response(content, filename, etag=None):
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if etag:
+        response["ETag"] = etag
     return response
+
+
+def _with_etag(body):
+    """``(body, its ETag)``: kept together, a kept body is not hashed again on each
+    request (rencontres.cache.middleware computes the same ETag otherwise)."""
+    return body, etag_of(body)
 
 
 def listing_calendar(index, request):
@@ -240,8 +249,12 @@ def listing_calendar(index, request):
             }
         return ical.build_calendar(pages, request, name=name)
 
-    content = fragments.memo_html(_body_key("calendar", index, request), build)
-    return _calendar_response(content, f"{slugify(index.slug) or 'rencontres'}.ics")
+    content, etag = fragments.memo_html(
+        _body_key("calendar", index, request),
+        lambda: _with_etag(build()),
+        size=lambda value: len(value[0]),
+    )
+    return _calendar_response(content, f"{slugify(index.slug) or 'rencontres'}.ics", etag)
 
 
 #: The headers of a feed's response kept with its body.
@@ -257,6 +270,7 @@ def listing_feed(index, request, *, atom=False):
         feed = RencontreAtomFeed() if atom else RencontreFeed()
         response = feed(request, index=index, filters=form.to_filters())
         headers = {name: response[name] for name in FEED_HEADERS if response.has_header(name)}
+        headers["ETag"] = etag_of(response.content)
         return response.content, headers
 
     key = _body_key("atom" if atom else "rss", index, request)

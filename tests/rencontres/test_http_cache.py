@@ -1,11 +1,14 @@
 """The application's side of the HTTP cache (rencontres.cache): headers, keys, 304s and
 what a change purges. Varnish itself is in tests/production/varnish."""
 
+import datetime as dt
 import http.server
 import threading
 
+import time_machine
 from django.db import transaction
 from django.test import TestCase, TransactionTestCase, override_settings
+from django.utils import timezone
 from django.utils.http import http_date
 from wagtail.models import Locale, PageViewRestriction, Site
 
@@ -111,6 +114,19 @@ class HeaderTests(TestCase):
                 older = self.client.get(url, HTTP_IF_MODIFIED_SINCE=http_date(0))
                 self.assertEqual(older.status_code, 200)
                 self.assertEqual(self.client.get(url, HTTP_IF_NONE_MATCH='"0"').status_code, 200)
+
+    def test_last_modified_follows_the_next_publication(self):
+        """Kept until the next publication, the publication log's last event still
+        dates each new one."""
+        later = timezone.now() + dt.timedelta(days=3)
+        first = {url: self.client.get(url)["Last-Modified"] for url in CONDITIONAL[:5]}
+        with time_machine.travel(later, tick=False):
+            publish(self.page, title="Atelier du Gier, nouvelle date")
+            for url in CONDITIONAL[:5]:
+                with self.subTest(url):
+                    modified = self.client.get(url)["Last-Modified"]
+                    self.assertNotEqual(modified, first[url])
+                    self.assertEqual(modified, http_date(later.timestamp()))
 
 
 class ResolveTests(TestCase):

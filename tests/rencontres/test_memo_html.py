@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rencontres import fragments
+from rencontres.cache.middleware import etag_of
 from rencontres.faults import log_outage
 from rencontres.public import views
 from tests.clock import NOW, frozen, in_days
@@ -106,6 +107,8 @@ class SamePagesTests(RencontresTestCase):
                     self.assertEqual(response.content, plain.content)
                     self.assertEqual(response["Content-Type"], plain["Content-Type"])
                     self.assertEqual(response.get("Last-Modified"), plain.get("Last-Modified"))
+                    # The ETag kept with the body is the one of the body sent.
+                    self.assertEqual(response["ETag"], etag_of(plain.content))
                 # Kept: the body of this path and query string, for this minute.
                 kinds = {key[0] for key in fragments._html if url in key}
                 self.assertEqual(len(kinds), 1, kinds)

@@ -36,20 +36,21 @@ BUDGETS = {
     "listing, last page": 0,
     "listing, filtered": 0,
     "listing, searched": 0,
-    # Feeds, calendars, open data and the sitemap: one more for their Last-Modified,
-    # the publication log's last event (rencontres.cache.middleware).
-    "listing agenda.ics": 7,
-    "listing RSS": 2,
-    "listing Atom": 2,
-    "open data CSV": 4,
-    "open data JSON": 4,
+    # Feeds, calendars and open data: their bodies kept with their ETag, their page
+    # and route found as the page's own address is (rencontres.public.urls), the
+    # publication log's last event (their Last-Modified) kept until the next one.
+    "listing agenda.ics": 0,
+    "listing RSS": 0,
+    "listing Atom": 0,
+    "open data CSV": 0,
+    "open data JSON": 0,
     "rencontre page": 1,
-    "rencontre agenda.ics": 9,
+    "rencontre agenda.ics": 3,
     # The publication log, read cold: the versions (and a version's changes); the
     # page's language comes from its events, not from one more query.
     "history": 3,
     "history version": 4,
-    "history feed": 4,
+    "history feed": 3,
     # Representations, a list's ids and count kept until the next publication: only
     # the queries checking the parameters (UNMEMOISED_BUDGETS otherwise).
     "API v2 list": 1,
@@ -60,7 +61,7 @@ BUDGETS = {
     # memoised until the next change.
     "robots.txt": 0,
     # The hreflang alternates: every published page's language in one more read.
-    "sitemap.xml": 11,
+    "sitemap.xml": 10,
 }
 
 #: The same pages rendered (their HTML parts not found: the first request after a
