@@ -24,6 +24,7 @@ when it last changed), so that caches and ``If-None-Match`` work.
 import csv
 import json
 import logging
+import time
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
@@ -47,6 +48,11 @@ FILE_NAME = "rencontres"
 #: How long a generation's files stay in the shared cache (a newer generation replaces
 #: them at the next request anyway; this only frees the memory of old ones).
 OPENDATA_CACHE_SECONDS = 24 * 3600
+#: How long a build may hold the others off (past it, a stuck build is ignored), how
+#: long the others wait for it, and how often they look.
+BUILD_LOCK_SECONDS = 120
+BUILD_WAIT_SECONDS = 30
+BUILD_POLL_SECONDS = 0.1
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +131,9 @@ def json_view(request, index):
 def _once_per_publication(request, index, kind, build):
     """``(bytes, ETag)`` of an open-data file, built once per publication generation
     (:mod:`rencontres.fragments`) and kept in the shared cache for every app process:
-    rebuilding 5,000 rencontres takes seconds. Each process also keeps it in its memory
+    rebuilding 5,000 rencontres takes seconds, and one process builds it while the
+    others wait for it (``BUILD_WAIT_SECONDS`` at most, then they build it too). Each
+    process also keeps it in its memory
     with its ETag (:func:`rencontres.fragments.memo_html`): megabytes are then neither
     read from the shared cache nor hashed again on each request. Built on each request
     when the cache is unreachable (slower, never wrong)."""
@@ -155,17 +163,57 @@ def _shared_body(request, index, kind, build):
             generation,
         ]
     )
+    body = _cached(key)
+    if body is not None:
+        return body
+    # One build per generation for every app process: the others wait for it rather
+    # than build the same megabytes at the same time after each publication.
+    lock = f"{key}:building"
     try:
-        body = cache.get(key)
-    except Exception:  # a cache failing between two reads: build it
-        body = None
-    if body is None:
+        building_here = cache.add(lock, "1", timeout=BUILD_LOCK_SECONDS)
+    except Exception:
+        building_here = True
+    if not building_here:
+        body = _wait_for(key, lock)
+        if body is not None:
+            return body
+        # The builder failed, is slower than we wait, or the cache does not answer:
+        # build it here too.
+    try:
         body = build()
         try:
             cache.set(key, body, timeout=OPENDATA_CACHE_SECONDS)
         except Exception:
             logger.warning("open data not kept in the cache", exc_info=True)
+    finally:
+        if building_here:
+            try:
+                cache.delete(lock)
+            except Exception:
+                logger.debug("open data build lock left to expire", exc_info=True)
     return body
+
+
+def _cached(key):
+    try:
+        return cache.get(key)
+    except Exception:  # a cache failing between two reads: build it
+        return None
+
+
+def _wait_for(key, lock):
+    """The body another process is building under ``key``; ``None`` as soon as nobody
+    holds ``lock`` any more without having kept it (a failed build, an unreachable
+    cache), or after ``BUILD_WAIT_SECONDS``."""
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        body = _cached(key)
+        if body is not None:
+            return body
+        if _cached(lock) is None:
+            return _cached(key)
+        time.sleep(BUILD_POLL_SECONDS)
+    return None
 
 
 __all__ = [

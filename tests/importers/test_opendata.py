@@ -4,17 +4,22 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
+import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, PageViewRestriction
 
 from rencontres import fragments
 from rencontres.models import RencontreIndexPage
+from rencontres.public import opendata
 from tests.factories import RencontrePageFactory
 
 # The plugin's own tests, run without the demo (tests.plugin_settings, tests/conftest.py).
@@ -165,3 +170,63 @@ def test_export_rencontres_in_json_and_with_unpublished_ones(site, rencontres):
 def test_export_rencontres_says_when_it_cannot_write(site, tmp_path):
     with pytest.raises(CommandError, match="Impossible d’écrire"):
         call_command("export_rencontres", "--output", str(tmp_path / "absent" / "r.csv"))
+
+
+class Builds:
+    """Open-data builds run by two app processes (two threads sharing the cache): the
+    first holds its build until ``release`` is set."""
+
+    def __init__(self):
+        self.generation = uuid.uuid4().hex
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.calls = []
+        self.results = {}
+
+    def build(self, name, fail=False):
+        def run():
+            self.calls.append(name)
+            if name == "first":
+                self.started.set()
+                assert self.release.wait(10)
+            if fail:
+                raise RuntimeError("base injoignable")
+            return f"{name} body".encode()
+
+        return run
+
+    def request(self, name, fail=False):
+        def run():
+            token = fragments._generation.set(self.generation)
+            request = RequestFactory().get("/rencontres/donnees.json")
+            try:
+                self.results[name] = opendata._shared_body(
+                    request, SimpleNamespace(pk=7), "json", self.build(name, fail)
+                )
+            except RuntimeError as error:
+                self.results[name] = error
+            finally:
+                fragments._generation.reset(token)
+
+        return threading.Thread(target=run)
+
+
+@pytest.mark.parametrize("first_fails", [False, True])
+def test_one_process_builds_the_open_data_while_the_others_wait(first_fails):
+    builds = Builds()
+    first, second = builds.request("first", fail=first_fails), builds.request("second")
+    first.start()
+    assert builds.started.wait(10)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the second process waits for the first one's build"
+    builds.release.set()
+    first.join(10)
+    second.join(10)
+    if first_fails:
+        # The build failed: the process waiting builds it itself, at once.
+        assert builds.calls == ["first", "second"]
+        assert builds.results["second"] == b"second body"
+    else:
+        assert builds.calls == ["first"]
+        assert builds.results == {"first": b"first body", "second": b"first body"}
