@@ -3,15 +3,14 @@ that its first visitors do not wait for it: a new process, as after a deploy, se
 its first pages without importing a module."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
 
 from tests.factories import RencontrePageFactory, build_site, publish
 
-from .servers import ROOT, production_environment
+from .servers import production_environment
+from .test_settings import run
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -53,19 +52,11 @@ def test_a_new_app_process_serves_its_first_pages_without_loading_anything(
         settings.DATABASES["default"], redis_url, production_static
     )
 
-    result = subprocess.run(  # noqa: S603 - this interpreter, the script above
-        [sys.executable, "-c", FIRST_REQUESTS, *paths],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run(["-c", FIRST_REQUESTS, *paths], **environment)
 
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     for path in paths:
-        status, loaded, size = found[path]
+        status, loaded, _size = found[path]
         assert status.startswith(("200", "302")), (path, status)
         assert loaded == [], (path, loaded)
