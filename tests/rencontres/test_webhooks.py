@@ -597,8 +597,7 @@ def test_endpoints_add_two_queries_to_a_publication_and_no_request(
         endpoint_for(partner, secret=f"{SECRET}-{number}")
     with_endpoints = publication_queries("Avec trois webhooks")
 
-    print(f"publication: {without} queries without webhooks, {with_endpoints} with three")
-    assert with_endpoints - without <= 1
+    assert with_endpoints - without <= 1, (without, with_endpoints)
     assert partner.requests == []
     assert (
         DBTaskResult.objects.filter(
