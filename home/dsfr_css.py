@@ -135,20 +135,30 @@ def _statements(css):
             position += 1
 
 
-def _split_selectors(prelude):
-    parts, depth, current = [], 0, []
-    for char in prelude:
-        if char in "([":
+def _split_top_level(text, separator):
+    """``text`` split at each ``separator`` outside quotes, brackets and parentheses
+    (a selector list at its commas, a rule's block at its semicolons)."""
+    parts, current, depth, quote = [], [], 0, None
+    for char in text:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
             depth += 1
         elif char in ")]":
             depth -= 1
-        if char == "," and depth == 0:
+        elif char == separator and depth == 0:
             parts.append("".join(current))
             current = []
-        else:
-            current.append(char)
+            continue
+        current.append(char)
     parts.append("".join(current))
     return [part.strip() for part in parts if part.strip()]
+
+
+def _split_selectors(prelude):
+    return _split_top_level(prelude, ",")
 
 
 def _keep(selector, used):
@@ -161,23 +171,7 @@ def _keep(selector, used):
 
 def _declarations(block):
     """The ``;``-separated declarations of a rule's block (quotes and brackets kept)."""
-    parts, current, depth, quote = [], [], 0, None
-    for char in block:
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == ";" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return [part.strip() for part in parts if part.strip()]
+    return _split_top_level(block, ";")
 
 
 VAR_RE = re.compile(r"var\(\s*(--[\w-]+)")
