@@ -11,6 +11,8 @@ rencontres.E003    a ``RENCONTRES_*`` setting has a value of the wrong kind
 rencontres.E004    the task backend does not accept the plugin's queues (``TASKS``)
 rencontres.E005    no ``base.html`` template for ``rencontres/base.html`` to extend
 rencontres.W001    a ``RENCONTRES_*`` setting the plugin does not know (a typo?)
+rencontres.W002    ``OpenDataMiddleware`` not first in ``MIDDLEWARE``, or without
+                   ``GenerationMiddleware`` (it would then keep nothing)
 =================  =========================================================================
 """
 
@@ -167,6 +169,38 @@ def _unknown_setting_warnings():
 @register(Tags.compatibility)
 def check_settings(app_configs=None, **kwargs):
     return [*_parent_page_types_errors(), *_kind_errors(), *_unknown_setting_warnings()]
+
+
+OPENDATA_MIDDLEWARE = "rencontres.public.opendata.OpenDataMiddleware"
+GENERATION_MIDDLEWARE = "rencontres.fragments.GenerationMiddleware"
+
+
+@register(Tags.compatibility)
+def check_middleware(app_configs=None, **kwargs):
+    """The open-data middleware replays what the middleware below it added, under the
+    generation :class:`~rencontres.fragments.GenerationMiddleware` read."""
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if OPENDATA_MIDDLEWARE not in middleware:
+        return []
+    problems = []
+    if middleware[0] != OPENDATA_MIDDLEWARE:
+        problems.append(
+            "it is not first in MIDDLEWARE: the middleware above it would add their "
+            "headers twice to the files it answers"
+        )
+    if GENERATION_MIDDLEWARE not in middleware:
+        problems.append(f"{GENERATION_MIDDLEWARE} is not in MIDDLEWARE: it would keep nothing")
+    return [
+        Warning(
+            f"{OPENDATA_MIDDLEWARE}: {problem}.",
+            hint=f"Put {OPENDATA_MIDDLEWARE} first in MIDDLEWARE and "
+            f"{GENERATION_MIDDLEWARE} near the top (README, « Install in your Wagtail "
+            "project »), or remove it.",
+            obj="MIDDLEWARE",
+            id="rencontres.W002",
+        )
+        for problem in problems
+    ]
 
 
 @register(Tags.compatibility)

@@ -126,7 +126,12 @@ class GenerationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _generation.set(read_generation())
+        generation = read_generation()
+        # Kept on the request too: what is kept past the request (the open-data files,
+        # rencontres.public.opendata.OpenDataMiddleware) is keyed by the generation
+        # it was computed under.
+        request.rencontres_generation = generation
+        token = _generation.set(generation)
         try:
             return self.get_response(request)
         finally:

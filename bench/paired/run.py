@@ -78,6 +78,10 @@ RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or ROOT / "bench" / "results"
 # What a reverse proxy terminating HTTPS adds; the project's production settings
 # redirect plain HTTP to HTTPS otherwise (SECURE_PROXY_SSL_HEADER, SECURE_SSL_REDIRECT).
 HEADERS = {"X-Forwarded-Proto": "https"}
+#: Headers of some endpoints' requests beside HEADERS: open-data consumers ask for gzip
+#: (python-requests, curl --compressed, browsers and data.gouv.fr's harvester do).
+GZIP = {"Accept-Encoding": "gzip"}
+ENDPOINT_HEADERS = {"json": GZIP, "csv": GZIP}
 # The benchmark's databases: bench_http_peer_<count>_<recipe>, bench_http_project_<count>.
 PREFIX = "bench_http_"
 # The peer database is complete once this comment is on it.
@@ -308,8 +312,9 @@ class Side:
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def get(self, path):
-        request = urllib.request.Request(self.url(path), headers=HEADERS)  # noqa: S310 - loopback
+    def get(self, path, extra=None):
+        headers = {**HEADERS, **(extra or {})}
+        request = urllib.request.Request(self.url(path), headers=headers)  # noqa: S310 - loopback
         try:
             with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
                 response.read()
@@ -545,8 +550,10 @@ def endpoints(project, peer_id):
         ("api-v3-list", "API v3 list of 20", f"/api/v3/rencontres/?limit={PER_PAGE}", None),
         ("ics", "listing agenda.ics", f"{index}agenda.ics", None),
         ("rss", "listing RSS", f"{index}flux/", None),
-        ("json", "open data JSON", f"{index}donnees.json", None),
-        ("csv", "open data CSV", f"{index}donnees.csv", None),
+        ("json", "open data JSON, gzip", f"{index}donnees.json", None),
+        ("csv", "open data CSV, gzip", f"{index}donnees.csv", None),
+        ("json-plain", "open data JSON, uncompressed", f"{index}donnees.json", None),
+        ("csv-plain", "open data CSV, uncompressed", f"{index}donnees.csv", None),
         ("nodb", "no database (robots.txt / ok/)", "/robots.txt", "/ok/"),
     ]
 
@@ -561,7 +568,7 @@ def milliseconds(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(side, path):
+def wrk(side, path, extra=None):
     command = [
         "wrk",
         "--threads", str(THREADS),
@@ -570,7 +577,7 @@ def wrk(side, path):
         "--timeout", "120s",
         "--latency",
     ]  # fmt: skip
-    for header, value in HEADERS.items():
+    for header, value in {**HEADERS, **(extra or {})}.items():
         command += ["--header", f"{header}: {value}"]
     out = run([*command, side.url(path)], capture=True)
     WRK_OUTPUT.append(out)
@@ -599,11 +606,11 @@ def drain(side):
         list(pool.map(side.get, [side.idle_path] * WORKERS))
 
 
-def warm_up(side, path):
+def warm_up(side, path, extra=None):
     """Two rounds of one request per worker, all answered before wrk starts."""
     with ThreadPoolExecutor(WORKERS) as pool:
         for _round in range(2):
-            list(pool.map(side.get, [path] * WORKERS))
+            list(pool.map(lambda path: side.get(path, extra), [path] * WORKERS))
 
 
 # -- the table -----------------------------------------------------------------------
@@ -697,10 +704,11 @@ def measure(rows, project, peer):
             with ThreadPoolExecutor(2) as pool:
                 list(pool.map(lambda side: side.start(), [side for side, _path in pairs]))
             for mode in ("cold", "warm"):
+                extra = ENDPOINT_HEADERS.get(key)
                 for side, path in pairs:
                     if mode == "warm":
-                        warm_up(side, path)
-                    runs[key][side.name][mode].append(wrk(side, path))
+                        warm_up(side, path, extra)
+                    runs[key][side.name][mode].append(wrk(side, path, extra))
                     drain(side)
             summary = ", ".join(
                 f"{side.name} {runs[key][side.name]['cold'][-1]['rps']:.1f} / "

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The open-data files of the current publication, answered before the rest of the
+    # stack (it replays the headers the middleware below added when it kept them).
+    "rencontres.public.opendata.OpenDataMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Fragments kept until the next publication (rencontres/fragments.py), and the
     # request's site: before anything that routes pages.

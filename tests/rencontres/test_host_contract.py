@@ -133,6 +133,22 @@ class ChecksTests(SimpleTestCase):
             with override_settings(TASKS={"default": {**backend, "QUEUES": queues}}):
                 self.assertEqual(messages(), [])
 
+    def test_the_open_data_middleware_first_and_with_the_generation(self):
+        opendata = "rencontres.public.opendata.OpenDataMiddleware"
+        generation = "rencontres.fragments.GenerationMiddleware"
+        security = "django.middleware.security.SecurityMiddleware"
+        for middleware, expected in (
+            ([opendata, security, generation], []),
+            ([security], []),  # optional
+            ([security, opendata, generation], ["it is not first in MIDDLEWARE"]),
+            ([opendata, security], [f"{generation} is not in MIDDLEWARE"]),
+        ):
+            with self.subTest(middleware), override_settings(MIDDLEWARE=middleware):
+                found = messages()
+            self.assertEqual([id_ for id_, _ in found], ["rencontres.W002"] * len(expected))
+            for (_id, text), words in zip(found, expected, strict=True):
+                self.assertIn(words, text)
+
     def test_no_base_template_to_extend(self):
         engine = settings.TEMPLATES[0]
         with override_settings(TEMPLATES=[{**engine, "DIRS": []}]):

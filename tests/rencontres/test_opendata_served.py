@@ -1,0 +1,143 @@
+"""The open-data files as a consumer downloads them through the whole middleware stack:
+gzip when asked for, and answered again from memory until the next publication
+(:class:`rencontres.public.opendata.OpenDataMiddleware`) with the same bytes and
+headers as the stack gave."""
+
+import gzip
+import json
+
+from django.core.cache import cache
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
+
+from rencontres import fragments
+from rencontres.public.opendata import accepts_gzip
+from tests.factories import RencontrePageFactory, build_site, publish, superuser
+
+FILES = ["/rencontres/donnees.json", "/rencontres/donnees.csv"]
+LOGGER = "rencontres.public.opendata"
+HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+
+def headers(response):
+    return dict(response.items())
+
+
+class ServedFromMemoryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home, cls.index = build_site()
+        cls.page = publish(RencontrePageFactory(parent=cls.index, title="Atelier du Gier"))
+
+    def setUp(self):
+        cache.clear()
+        fragments.reset()
+
+    def get(self, url, **extra):
+        return self.client.get(url, **HTTPS, **extra)
+
+    def test_the_second_download_gets_the_same_bytes_and_headers_from_memory(self):
+        for url in FILES:
+            for encoding in ("", "gzip, deflate, br"):
+                with self.subTest(url, encoding=encoding):
+                    with self.assertNoLogs(LOGGER, "DEBUG"):
+                        first = self.get(url, HTTP_ACCEPT_ENCODING=encoding)
+                    with self.assertLogs(LOGGER, "DEBUG") as logs:
+                        again = self.get(url, HTTP_ACCEPT_ENCODING=encoding)
+                    self.assertIn(f"served from memory: {url}", logs.output[0])
+                    self.assertEqual(first.status_code, 200)
+                    self.assertEqual(again.status_code, 200)
+                    self.assertEqual(again.content, first.content)
+                    self.assertEqual(headers(again), headers(first))
+                    # What the stack's middleware added is there too.
+                    self.assertIn("public", again["Cache-Control"])
+                    self.assertEqual(again["X-Content-Type-Options"], "nosniff")
+                    self.assertTrue(again["Last-Modified"])
+
+    def test_gzip_when_the_client_accepts_it_each_encoding_with_its_etag(self):
+        plain = self.get(FILES[0])
+        packed = self.get(FILES[0], HTTP_ACCEPT_ENCODING="gzip")
+        refused = self.get(FILES[0], HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+
+        self.assertNotIn("Content-Encoding", plain)
+        self.assertEqual(packed["Content-Encoding"], "gzip")
+        self.assertNotIn("Content-Encoding", refused)
+        self.assertEqual(gzip.decompress(packed.content), plain.content)
+        self.assertEqual(refused.content, plain.content)
+        self.assertLess(len(packed.content), len(plain.content))
+        for response in (plain, packed):
+            self.assertIn("Accept-Encoding", response["Vary"])
+        self.assertNotEqual(packed["ETag"], plain["ETag"])
+        document = json.loads(gzip.decompress(packed.content))
+        self.assertEqual([item["title_fr"] for item in document["rencontres"]], ["Atelier du Gier"])
+
+    def test_a_conditional_download_answered_from_memory_gets_304(self):
+        for encoding in ("", "gzip"):
+            with self.subTest(encoding=encoding):
+                first = self.get(FILES[0], HTTP_ACCEPT_ENCODING=encoding)
+                with self.assertLogs(LOGGER, "DEBUG"):
+                    again = self.get(
+                        FILES[0], HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=first["ETag"]
+                    )
+                self.assertEqual((again.status_code, again.content), (304, b""))
+                self.assertEqual(again["ETag"], first["ETag"])
+                other = self.get(FILES[0], HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH='"0"')
+                self.assertEqual(other.status_code, 200)
+
+    def test_a_publication_is_in_the_next_download(self):
+        for url in FILES:
+            self.get(url)
+            self.get(url)
+        publish(RencontrePageFactory(parent=self.index, title="Forum des conseils citoyens"))
+
+        for url in FILES:
+            with self.subTest(url), self.assertNoLogs(LOGGER, "DEBUG"):
+                self.assertContains(self.get(url), "Forum des conseils citoyens")
+        document = json.loads(self.get(FILES[0]).content)
+        self.assertEqual(document["count"], 2)
+
+    def test_an_editor_a_cookie_or_a_query_string_go_through_the_stack(self):
+        self.get(FILES[0])
+        with self.assertNoLogs(LOGGER, "DEBUG"):
+            self.assertEqual(self.get(f"{FILES[0]}?v=2").status_code, 200)
+            self.client.cookies["consentement"] = "oui"
+            self.assertEqual(self.get(FILES[0]).status_code, 200)
+            self.client.force_login(superuser())
+            editor = self.get(FILES[0])
+        self.assertIn("private", editor["Cache-Control"])
+
+    def test_nothing_is_kept_without_the_shared_cache(self):
+        unreachable = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+            }
+        }
+        with override_settings(CACHES=unreachable), self.assertNoLogs(LOGGER, "DEBUG"):
+            for _ in range(2):
+                response = self.get(FILES[0], HTTP_ACCEPT_ENCODING="gzip")
+                self.assertEqual(response.status_code, 200)
+                # No generation: nothing compressed per request either.
+                self.assertNotIn("Content-Encoding", response)
+
+
+class AcceptsGzipTests(SimpleTestCase):
+    def test_the_accept_encoding_header_decides(self):
+        factory = RequestFactory()
+        for header, expected in (
+            ("", False),
+            ("gzip", True),
+            ("GZIP", True),
+            ("deflate, gzip;q=0.5", True),
+            ("x-gzip", True),
+            ("br", False),
+            ("gzip;q=0", False),
+            ("gzip;q=0.0, *", False),
+            ("*", True),
+            ("*;q=0", False),
+            ("identity", False),
+            ("gzip;q=nonsense", False),
+        ):
+            with self.subTest(header):
+                request = factory.get("/", HTTP_ACCEPT_ENCODING=header)
+                self.assertIs(accepts_gzip(request), expected)
