@@ -41,13 +41,17 @@ Queries
     queryset is passed, even an admin listing's deferred or specific one.
 """
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Site
 
 from .conf import conf
 from .models import RencontrePage
@@ -81,6 +85,22 @@ def _number(value):
 def stream_to_text(stream_value):
     """A description or report as plain text: the one text of :mod:`rencontres.text`."""
     return stream_text(stream_value)
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_labels(field_name, language):
+    """``{value: label}`` of a choice field in ``language`` (what ``get_…_display()``
+    gives, without building the choices again for each row)."""
+    field = RencontrePage._meta.get_field(field_name)
+    return {value: force_str(label) for value, label in field.flatchoices}
+
+
+def _display(field_name):
+    def value(page):
+        raw = getattr(page, field_name)
+        return _choice_labels(field_name, get_language()).get(raw, force_str(raw))
+
+    return value
 
 
 def _period(page):
@@ -126,8 +146,8 @@ EXPORT_COLUMNS = [
     ExportColumn("start", _("Début (heure locale)"), lambda p: _iso(p.local_start)),
     ExportColumn("end", _("Fin (heure locale)"), lambda p: _iso(p.local_end)),
     ExportColumn("timezone", _("Fuseau horaire"), lambda p: p.tzinfo.key),
-    ExportColumn("format", _("Format"), lambda p: p.get_format_display()),
-    ExportColumn("status", _("Statut"), lambda p: p.get_status_display()),
+    ExportColumn("format", _("Format"), _display("format")),
+    ExportColumn("status", _("Statut"), _display("status")),
     ExportColumn("period", _("Période"), _period),
     ExportColumn("venue", _("Nom du lieu"), lambda p: p.venue, translated=True),
     ExportColumn("address", _("Adresse"), lambda p: p.address),
@@ -137,9 +157,7 @@ EXPORT_COLUMNS = [
     ExportColumn("longitude", _("Longitude"), lambda p: _number(p.longitude)),
     ExportColumn("access_notes", _("Accès"), lambda p: p.access_notes, translated=True),
     ExportColumn("online_url", _("Lien de la rencontre en ligne"), lambda p: p.online_url),
-    ExportColumn(
-        "registration_mode", _("Inscription"), lambda p: p.get_registration_mode_display()
-    ),
+    ExportColumn("registration_mode", _("Inscription"), _display("registration_mode")),
     ExportColumn("registration_url", _("Lien d’inscription"), lambda p: p.registration_url),
     ExportColumn("registration_email", _("E-mail d’inscription"), lambda p: p.registration_email),
     ExportColumn("capacity", _("Nombre de places"), lambda p: _number(p.capacity)),
@@ -219,12 +237,24 @@ def _load(ids, languages, published_only):
     translations = RencontrePage.objects.filter(
         translation_key__in={page.translation_key for page in by_id.values()},
         locale__language_code__in=languages,
-    ).select_related("locale")
-    if published_only:
-        translations = translations.live().public()
-    # A page of the export is its own translation: one object each, converted once.
-    translations = [by_id.get(translation.pk, translation) for translation in translations]
+    )
+
+    def shown(queryset):
+        return queryset.live().public() if published_only else queryset
+
+    # A page of the export is its own translation: one object each, converted once. The
+    # export's pages are not read again, only which of them are translations to show.
+    own = set(shown(translations.filter(pk__in=by_id)).values_list("pk", flat=True))
+    translations = [
+        *(by_id[pk] for pk in by_id if pk in own),
+        *shown(translations.exclude(pk__in=by_id).select_related("locale")),
+    ]
     prefetch_streams({*by_id.values(), *translations}, "description", "report")
+    # Wagtail reads the sites' root paths from the cache for each page's URL unless the
+    # page holds them: read once per chunk.
+    root_paths = Site.get_site_root_paths()
+    for page in {*by_id.values(), *translations}:
+        page._wagtail_cached_site_root_paths = root_paths
     by_key = {}
     for translation in translations:
         by_key.setdefault(translation.translation_key, {})[translation.locale.language_code] = (
