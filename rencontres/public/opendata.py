@@ -291,7 +291,9 @@ class OpenDataMiddleware:
     #: such requests are not answered from memory (cookies).
     VARY_KEPT = {"accept-encoding", "cookie"}
     #: The most responses one process keeps (oldest dropped first): languages × files ×
-    #: encodings × the site's hosts.
+    #: encodings × the site's hosts; and their bodies' bytes are bounded by
+    #: ``RENCONTRES_FRAGMENT_CACHE_BYTES`` (the bodies are those :func:`memo_html` keeps:
+    #: the same objects, not copies).
     MAX_KEPT = 16
 
     def __init__(self, get_response):
@@ -354,18 +356,24 @@ class OpenDataMiddleware:
     def _keep(self, request, response, generation):
         from django.utils.http import parse_http_date_safe
 
+        limit = conf.FRAGMENT_CACHE_BYTES
+        body = response.content
+        if len(body) > limit:
+            return
         key = self._key(request)
         headers = [(name, value) for name, value in response.items() if name.lower() != "date"]
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        entry = (generation, response.status_code, headers, response.content, last_modified)
+        entry = (generation, response.status_code, headers, body, last_modified)
         with self._lock:
             if generation != self._generation:
                 self._kept = {}
                 self._generation = generation
-            self._kept.pop(key, None)
-            self._kept[key] = entry
-            while len(self._kept) > self.MAX_KEPT:
-                del self._kept[next(iter(self._kept))]
+            kept = {**self._kept}
+            kept.pop(key, None)
+            kept[key] = entry
+            while len(kept) > self.MAX_KEPT or sum(len(e[3]) for e in kept.values()) > limit:
+                del kept[next(iter(kept))]
+            self._kept = kept  # replaced whole: readers never see it half-changed
             self._paths.add(key[0])
 
 

@@ -105,6 +105,20 @@ class ServedFromMemoryTests(TestCase):
             editor = self.get(FILES[0])
         self.assertIn("private", editor["Cache-Control"])
 
+    def test_files_beyond_the_memory_bound_go_through_the_stack(self):
+        # Measured by another client (its own middleware: this one keeps nothing yet).
+        size = len(self.client_class().get(FILES[0], **HTTPS).content)
+        with (
+            override_settings(RENCONTRES_FRAGMENT_CACHE_BYTES=size - 1),
+            self.assertNoLogs(LOGGER, "DEBUG"),
+        ):
+            self.get(FILES[0])
+            self.assertEqual(self.get(FILES[0]).status_code, 200)
+        with override_settings(RENCONTRES_FRAGMENT_CACHE_BYTES=size):
+            self.get(FILES[0])
+            with self.assertLogs(LOGGER, "DEBUG"):
+                self.assertEqual(self.get(FILES[0]).status_code, 200)
+
     def test_nothing_is_kept_without_the_shared_cache(self):
         unreachable = {
             "default": {
