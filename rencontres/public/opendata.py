@@ -21,6 +21,7 @@ same bytes (no generation time in the document: the response's ``Last-Modified``
 when it last changed), so that caches and ``If-None-Match`` work.
 """
 
+import bisect
 import csv
 import gzip
 import json
@@ -31,6 +32,7 @@ import time
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -157,7 +159,8 @@ def _file_response(request, index, kind, build, *, content_type):
     generation, never per request: without a generation (cache unreachable) the file
     goes uncompressed rather than compressing megabytes on each request."""
     cache_tags.add(request, cache_tags.OPENDATA)
-    body, etag = _once_per_publication(request, index, kind, build)
+    valid_until = _valid_until(index)
+    body, etag = _once_per_publication(request, index, kind, build, valid_until)
     compress = accepts_gzip(request) and fragments.current() is not None
     if compress:
         body, etag = fragments.memo_html(
@@ -171,22 +174,48 @@ def _file_response(request, index, kind, build, *, content_type):
     patch_vary_headers(response, ("Accept-Encoding",))
     response["ETag"] = etag
     response["Content-Disposition"] = f'inline; filename="{FILE_NAME}.{kind}"'
+    # For OpenDataMiddleware: not to be answered again once a period has turned.
+    response.rencontres_valid_until = valid_until
     return _licence_header(response)
 
 
-def _once_per_publication(request, index, kind, build):
+def _valid_until(index):
+    """When a file built now stops being right: the next end of a published rencontre
+    (its « Période » turns from « À venir » to « Passée »), ``None`` if none is to come.
+
+    The ends still to come are read once per generation (one query); which of them is
+    next is then found in memory at each request."""
+    # Computed at some moment of the generation, the list lacks only ends already past
+    # then, which no later request needs.
+    ends = fragments.memo(("opendata ends", index.pk), lambda: _ends_to_come(index))
+    position = bisect.bisect_right(ends, timezone.now())
+    return ends[position] if position < len(ends) else None
+
+
+def _ends_to_come(index):
+    return sorted(
+        source_rencontres(index)
+        .filter(end__gt=timezone.now())
+        .order_by()
+        .values_list("end", flat=True)
+    )
+
+
+def _once_per_publication(request, index, kind, build, valid_until=None):
     """``(bytes, ETag)`` of an open-data file, built once per publication generation
-    (:mod:`rencontres.fragments`) and kept in the shared cache for every app process:
+    (:mod:`rencontres.fragments`) and per period (until ``valid_until``, the next end of
+    a rencontre, :func:`_valid_until`) and kept in the shared cache for every app process:
     rebuilding 5,000 rencontres takes seconds, and one process builds it while the
     others wait for it (``BUILD_WAIT_SECONDS`` at most, then they build it too). Each
     process also keeps it in its memory
     with its ETag (:func:`rencontres.fragments.memo_html`): megabytes are then neither
     read from the shared cache nor hashed again on each request. Built on each request
     when the cache is unreachable (slower, never wrong)."""
-    key = ("opendata", kind, index.pk, get_language() or "", request.get_host())
+    period = valid_until.isoformat() if valid_until else "-"
+    key = ("opendata", kind, index.pk, get_language() or "", request.get_host(), period)
     return fragments.memo_html(
         key,
-        lambda: _with_etag(_shared_body(request, index, kind, build)),
+        lambda: _with_etag(_shared_body(request, index, kind, build, period)),
         size=lambda value: len(value[0]),
     )
 
@@ -195,7 +224,7 @@ def _with_etag(body):
     return body, etag_of(body)
 
 
-def _shared_body(request, index, kind, build):
+def _shared_body(request, index, kind, build, period="-"):
     generation = fragments.current()
     if generation is None:
         return build()
@@ -207,6 +236,7 @@ def _shared_body(request, index, kind, build):
             get_language() or "",
             request.get_host(),
             generation,
+            period,
         ]
     )
     body = _cached(key)
@@ -276,11 +306,12 @@ class OpenDataMiddleware:
     whole stack* (headers of every middleware included: security, cache, licence) and
     the generation it was made under; a request with the same generation gets it again,
     with a 304 when its ``If-None-Match`` or ``If-Modified-Since`` says it has it. A
-    publication replaces the generation (:mod:`rencontres.fragments`): the next request
-    goes through the stack and the view. What is not kept: requests with a query string,
-    a cookie or an ``Authorization`` header (they go through the stack: an editor's
-    answer is ``private``), responses that depend on who asks, and anything when the
-    shared cache is unreachable (no generation). Requests for any other address pay one
+    publication replaces the generation (:mod:`rencontres.fragments`), and the end of a
+    rencontre turns its « Période » (the response's ``rencontres_valid_until``): the
+    next request goes through the stack and the view. What is not kept: requests with
+    a query string, a cookie or an ``Authorization`` header (they go through the stack:
+    an editor's answer is ``private``), responses that depend on who asks, and anything
+    when the shared cache is unreachable (no generation). Requests for any other address pay one
     set lookup.
 
     Place it first in ``MIDDLEWARE`` (it replays what the middleware below it added);
@@ -316,7 +347,9 @@ class OpenDataMiddleware:
         entry = self._kept.get(key)
         if entry is None or entry[0] != generation:
             return self._through_stack(request)
-        _generation, status, headers, body, last_modified = entry
+        _generation, status, headers, body, last_modified, valid_until = entry
+        if valid_until is not None and timezone.now() >= valid_until:
+            return self._through_stack(request)  # a period has turned since
         response = HttpResponse(body, status=status)
         for name, value in headers:
             response[name] = value
@@ -363,7 +396,8 @@ class OpenDataMiddleware:
         key = self._key(request)
         headers = [(name, value) for name, value in response.items() if name.lower() != "date"]
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        entry = (generation, response.status_code, headers, body, last_modified)
+        valid_until = getattr(response, "rencontres_valid_until", None)
+        entry = (generation, response.status_code, headers, body, last_modified, valid_until)
         with self._lock:
             if generation != self._generation:
                 self._kept = {}

@@ -3,11 +3,16 @@ gzip when asked for, and answered again from memory until the next publication
 (:class:`rencontres.public.opendata.OpenDataMiddleware`) with the same bytes and
 headers as the stack gave."""
 
+import csv
+import datetime as dt
 import gzip
+import io
 import json
 
+import time_machine
 from django.core.cache import cache
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
+from django.utils import timezone
 
 from rencontres import fragments
 from rencontres.public.opendata import accepts_gzip
@@ -94,6 +99,27 @@ class ServedFromMemoryTests(TestCase):
                 self.assertContains(self.get(url), "Forum des conseils citoyens")
         document = json.loads(self.get(FILES[0]).content)
         self.assertEqual(document["count"], 2)
+
+    def test_a_rencontre_that_ends_is_past_in_the_next_download_without_a_publication(self):
+        now = timezone.now()
+        publish(
+            self.page,
+            start=now + dt.timedelta(hours=1),
+            end=now + dt.timedelta(hours=3),
+        )
+        self.get(FILES[0])
+        with self.assertLogs(LOGGER, "DEBUG"):
+            before = json.loads(self.get(FILES[0]).content)
+        self.assertEqual([item["period"] for item in before["rencontres"]], ["À venir"])
+
+        with time_machine.travel(now + dt.timedelta(hours=3, seconds=1), tick=False):
+            with self.assertNoLogs(LOGGER, "DEBUG"):
+                after = json.loads(self.get(FILES[0]).content)
+            self.assertEqual([item["period"] for item in after["rencontres"]], ["Passée"])
+            header, row = csv.reader(io.StringIO(self.get(FILES[1]).content.decode()))
+            self.assertEqual(row[header.index("Période")], "Passée")
+            with self.assertLogs(LOGGER, "DEBUG"):  # kept again until the next change
+                self.assertEqual(json.loads(self.get(FILES[0]).content), after)
 
     def test_an_editor_a_cookie_or_a_query_string_go_through_the_stack(self):
         self.get(FILES[0])
