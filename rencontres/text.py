@@ -17,7 +17,7 @@ the helpers they share and the text of a whole stream. It imports no model, so t
 history (which reads raw revision JSON) uses it too.
 """
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -76,7 +76,12 @@ def parse_html(html):
     body (the soup itself when the fragment was empty).
     """
     soup = BeautifulSoup(str(html), "lxml")
-    return soup, soup.body or soup
+    # ``soup.body``, without the cost of ``find()``'s matching rules.
+    body = next(
+        (node for node in soup.descendants if isinstance(node, Tag) and node.name == "body"),
+        None,
+    )
+    return soup, body or soup
 
 
 def html_lines(html):

@@ -109,11 +109,11 @@ def sanitise_rich_text(html):
         html = "".join(f"<p>{_escape(line)}</p>" for line in html.splitlines() if line.strip())
     # <html> and <body>, put around the fragment by the parser, are unwrapped below.
     soup, _root = parse_html(html)
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    for node in [node for node in soup.descendants if isinstance(node, Comment)]:
         node.extract()
-    for tag in soup.find_all(list(_DROP)):
+    for tag in _tags(soup, _DROP):
         tag.decompose()
-    for tag in soup.find_all(True):
+    for tag in _tags(soup):
         name = _RENAME.get(tag.name, tag.name)
         if name not in _KEEP:
             tag.unwrap()
@@ -225,9 +225,29 @@ def _inline_chunks(tag):
     return chunks
 
 
+def _tags(node, names=None):
+    """The tags under ``node`` (named in ``names``, if given), in document order: what
+    BeautifulSoup's ``find_all(names)`` (``find_all(True)``) returns, without building
+    its matching rules on every call."""
+    return [
+        descendant
+        for descendant in node.descendants
+        if isinstance(descendant, Tag) and (names is None or descendant.name in names)
+    ]
+
+
+def _child_tags(node, name):
+    """``find_all(name, recursive=False)``."""
+    return [child for child in node.children if isinstance(child, Tag) and child.name == name]
+
+
+_LIST_TAGS = frozenset({"ul", "ol"})
+_CONTAINER_TAGS = frozenset({"ul", "ol", "p", "div"})
+
+
 def _lines_from_html(html):
     soup, root = parse_html(html)
-    for tag in soup.find_all(list(_DROP)):
+    for tag in _tags(soup, _DROP):
         tag.decompose()
     lines = []
 
@@ -248,21 +268,24 @@ def _lines_from_html(html):
                 continue
             if isinstance(child, Tag) and child.name in {"ul", "ol"}:
                 flush()
-                for li in child.find_all("li", recursive=False) or [child]:
-                    nested = li.find_all(["ul", "ol"])
+                for li in _child_tags(child, "li") or [child]:
+                    nested = _tags(li, _LIST_TAGS)
                     for sub in nested:
                         sub.extract()
                     text = _clean_text(li.get_text(" "))
                     if text:
                         lines.append(_Line("item", _BULLET_RE.sub("", text, count=1)))
                     for sub in nested:
-                        for sub_li in sub.find_all("li"):
+                        for sub_li in _tags(sub, ("li",)):
                             sub_text = _clean_text(sub_li.get_text(" "))
                             if sub_text:
                                 lines.append(_Line("item", sub_text))
             elif isinstance(child, Tag) and child.name in _BLOCK_TAGS - {"li"}:
                 flush()
-                if child.find(["ul", "ol", "p", "div"]):
+                if any(
+                    isinstance(node, Tag) and node.name in _CONTAINER_TAGS
+                    for node in child.descendants
+                ):
                     walk(child)
                 else:
                     for text, fragment in _inline_chunks(child):
