@@ -107,6 +107,30 @@ def sanitise_rich_text(html):
         return ""
     if not _is_html(html):
         html = "".join(f"<p>{_escape(line)}</p>" for line in html.splitlines() if line.strip())
+    return _draftail(_allowed_tags(html))
+
+
+def _escaped_text_rich_text(html):
+    """What :func:`sanitise_rich_text` returns for ``html`` made only of ``<p>`` and
+    ``<ul><li>`` around text escaped by :func:`_escape` (no other markup): such HTML has
+    nothing to remove, and parsing then serialising it gives it back unchanged as long as
+    it holds printable characters only (no control character or line break for the
+    parser to alter); Draftail's converter still normalises it."""
+    if not html.isprintable():
+        return sanitise_rich_text(html)
+    return _draftail(html)
+
+
+def _draftail(html):
+    """``html`` as Draftail's converter writes it back, block keys left out."""
+    converter = _contentstate()
+    html = converter.to_database_format(converter.from_database_format(html))
+    return strip_block_keys(html).strip()
+
+
+def _allowed_tags(html):
+    """``html`` reduced to the allowed tags and attributes, loose inline content put in
+    paragraphs."""
     # <html> and <body>, put around the fragment by the parser, are unwrapped below.
     soup, _root = parse_html(html)
     for node in [node for node in soup.descendants if isinstance(node, Comment)]:
@@ -126,10 +150,7 @@ def sanitise_rich_text(html):
                 tag["href"] = href
             else:
                 tag.unwrap()
-    html = _wrap_loose_inline(soup)
-    converter = _contentstate()
-    html = converter.to_database_format(converter.from_database_format(html))
-    return strip_block_keys(html).strip()
+    return _wrap_loose_inline(soup)
 
 
 _BLOCK_KEY_RE = re.compile(r' data-block-key="[^"]*"')
@@ -321,6 +342,7 @@ def description_blocks(value):
         if not rich:
             return
         parts, items = [], []
+        markup = False  # a line holds tags of its own (links, bold…)
         for line in rich:
             if line.kind == "item":
                 items.append(f"<li>{_escape(line.text)}</li>")
@@ -328,10 +350,12 @@ def description_blocks(value):
             if items:
                 parts.append(f"<ul>{''.join(items)}</ul>")
                 items = []
+            markup = markup or "<" in line.html
             parts.append(f"<p>{line.html or _escape(line.text)}</p>")
         if items:
             parts.append(f"<ul>{''.join(items)}</ul>")
-        html = sanitise_rich_text("".join(parts))
+        html = "".join(parts)
+        html = sanitise_rich_text(html) if markup else _escaped_text_rich_text(html)
         if html:
             blocks.append({"type": "texte", "value": html, "id": new_id()})
         rich.clear()

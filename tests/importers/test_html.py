@@ -138,3 +138,37 @@ def test_plain_text_of_html_location_hints():
         "Parking gratuit\nBus ligne 1"
     )
     assert plain_text("  Salle  accessible  ") == "Salle accessible"
+
+
+# Escaped text in paragraphs and list items: what the description's free text becomes
+# before Draftail's converter, written without a second parse when it has no tags.
+ESCAPED_TEXTS = [
+    "Une rencontre organisée à Saint-Étienne.",
+    "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; « guillemets » 'simples' \"doubles\"",
+    "  des   espaces  autour  ",
+    "&amp;nbsp; &amp;amp; &amp;#233; entités écrites",
+    "Émoji 🎉 et idéogrammes 漢字, ligature ﬁ, tiret – et points…",
+    "Ligne\nsur deux lignes",  # a line break: not printable, the full path
+    "Caractère de contrôle \x0b ici",
+    "Insécable\xa0ici",
+]
+
+
+@pytest.mark.parametrize("text", ESCAPED_TEXTS)
+def test_rich_text_of_escaped_text_is_the_sanitised_rich_text(text):
+    from rencontres.importers.html import _escaped_text_rich_text
+
+    html = f"<p>{text}</p><ul><li>{text}</li><li>Habitants</li></ul><p>{text}</p>"
+    expected = sanitise_rich_text(html)
+    assert "<p>" in expected and "<li>" in expected
+    assert _escaped_text_rich_text(html) == expected
+
+
+def test_a_description_paragraph_with_markup_and_one_without_are_both_sanitised():
+    blocks = description_blocks(
+        "<p>Texte &amp; <b>gras</b> <span style='x'>stylé</span></p>"
+        "<p><strong>Pourquoi ?</strong></p><p>•Partager</p><p>Après &lt;tout&gt;</p>"
+    )
+    assert [block["type"] for block in blocks] == ["texte", "pourquoi", "texte"]
+    assert blocks[0]["value"] == "<p>Texte &amp; <b>gras</b> stylé</p>"
+    assert blocks[2]["value"] == "<p>Après &lt;tout&gt;</p>"
