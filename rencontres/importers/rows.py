@@ -101,19 +101,34 @@ class _Vectors:
         self.field = IndexEntry._meta.get_field("body")
         self.shapes = {}
 
-    def sql(self, texts, for_autocomplete=False):
-        """``(sql, params)`` of the vector of ``texts`` (``[(text, weight), …]``)."""
+    def texts(self, texts, for_autocomplete=False):
+        """``(shape, [text, …])`` of the vector of ``texts`` (``[(text, weight), …]``):
+        what ``as_vector()`` keeps of them (stripped, the empty ones left out)."""
         texts = [(text.strip(), weight) for text, weight in texts]
         texts = [(text, weight) for text, weight in texts if text]
-        key = (tuple(weight for _text, weight in texts), for_autocomplete)
-        shape = self.shapes.get(key)
-        if shape is None:
-            shape = self.shapes[key] = self._compile(key)
-        sql, params, slots = shape
-        params = list(params)
-        for slot, (text, _weight) in zip(slots, texts, strict=True):
-            params[slot] = text
-        return sql, params
+        shape = (tuple(weight for _text, weight in texts), for_autocomplete)
+        return shape, [text for text, _weight in texts]
+
+    def sql(self, shape, columns):
+        """``(sql, params)`` of the vector of ``shape`` with its texts read from the SQL
+        expressions ``columns``."""
+        compiled = self.shapes.get(shape)
+        if compiled is None:
+            compiled = self.shapes[shape] = self._compile(shape)
+        sql, params, slots = compiled
+        pieces = sql.split("%s")
+        if len(pieces) != len(params) + 1:
+            raise ValueError(f"Unexpected SQL for a search vector: {sql}")
+        texts = dict(zip(slots, columns, strict=True))
+        parts, kept = [pieces[0]], []
+        for position, param in enumerate(params):
+            if position in texts:
+                parts.append(texts[position])
+            else:
+                parts.append("%s")
+                kept.append(param)
+            parts.append(pieces[position + 1])
+        return "".join(parts), kept
 
     def _compile(self, key):
         weights, for_autocomplete = key
@@ -156,7 +171,10 @@ def search_index_rows(backend, model, objs):
     connection = index.write_connection
     vectors = _Vectors(backend, connection)
     content_type_pk = get_content_type_pk(model)
-    rows, params = [], []
+    # Rows grouped by the shape of their three vectors: one INSERT … SELECT FROM
+    # unnest(…) per shape, the texts sent as arrays (one short statement, not one
+    # parameter per text in a statement as long as the batch).
+    groups = {}
     for obj in objs:
         indexer = ObjectIndexer(obj, backend)
         prepared = [
@@ -173,23 +191,38 @@ def search_index_rows(backend, model, objs):
                     body.append((value, weight))
             elif isinstance(current_field, AutocompleteField):
                 autocomplete.append((value, weight))
-        sqls = []
-        params.extend((content_type_pk, indexer.id))
+        shapes, values = [], [indexer.id]
         for texts, for_autocomplete in ((title, False), (autocomplete, True), (body, False)):
-            sql, vector_params = vectors.sql(texts, for_autocomplete)
-            sqls.append(sql)
-            params.extend(vector_params)
+            shape, kept = vectors.texts(texts, for_autocomplete)
+            shapes.append(shape)
+            values.extend(kept)
         # The plain texts of fuzzy search, as ObjectIndexer.title_text / body_text.
-        params.append(" ".join(text.strip() for text, _weight in title if text.strip()))
-        params.append(" ".join(text.strip() for text, _weight in body if text.strip()))
-        rows.append(f"(%s, %s, {sqls[0]}, {sqls[1]}, {sqls[2]}, 1.0, %s, %s)")
+        values.append(" ".join(text.strip() for text, _weight in title if text.strip()))
+        values.append(" ".join(text.strip() for text, _weight in body if text.strip()))
+        groups.setdefault(tuple(shapes), []).append(values)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {IndexEntry._meta.db_table} (content_type_id, object_id, title, "
-            f"autocomplete, body, title_norm, title_text, body_text) (VALUES {', '.join(rows)}) "
-            "ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title, "
-            "title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
-            "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text",
-            params,
-        )
+        for shapes, rows in groups.items():
+            columns = [f"u.c{position}" for position in range(len(rows[0]))]
+            sqls, params = [], [content_type_pk]
+            taken = 1  # u.c0: the object id
+            for shape in shapes:
+                count = len(shape[0])
+                sql, vector_params = vectors.sql(shape, columns[taken : taken + count])
+                sqls.append(sql)
+                params.extend(vector_params)
+                taken += count
+            params.extend([list(column) for column in zip(*rows, strict=True)])
+            arrays = ", ".join(["%s::text[]"] * len(columns))
+            names = ", ".join(column.removeprefix("u.") for column in columns)
+            # Table, column names and the compiled vectors; every value is a parameter.
+            statement = (
+                f"INSERT INTO {IndexEntry._meta.db_table} (content_type_id, object_id, title, "  # noqa: S608
+                "autocomplete, body, title_norm, title_text, body_text) "
+                f"SELECT %s, u.c0, {sqls[0]}, {sqls[1]}, {sqls[2]}, 1.0, {columns[-2]}, "
+                f"{columns[-1]} FROM unnest({arrays}) AS u({names}) "
+                "ON CONFLICT (content_type_id, object_id) DO UPDATE SET title = EXCLUDED.title, "
+                "title_norm = 1.0, autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body, "
+                "title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text"
+            )
+            cursor.execute(statement, params)
     index._refresh_title_norms()

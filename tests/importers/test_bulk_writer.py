@@ -239,6 +239,9 @@ class _Undo(Exception):
 def written_then_undone(index, *, fast):
     """What creating the same three pages under ``index`` writes, then rolled back."""
     creator, items = prepared(index, 3)
+    # Search vectors of three shapes: every field; no venue; no description.
+    items[1][0].venue = ""
+    items[2][0].description = []
     creator.fast = fast
     try:
         with transaction.atomic():
