@@ -14,14 +14,17 @@ leaves, for every page, what that path leaves:
   the publication log (:func:`rencontres.history.recording.record_publications`, in the
   same transaction);
 * its reference-index rows (``ReferenceIndex``) and its search-index entry
-  (``add_bulk`` of each auto-updated search backend);
+  (``add_bulk`` of each auto-updated search backend; for modelsearch's PostgreSQL
+  backend, the same rows written by :func:`.rows.search_index_rows`);
 * its point on maps (:func:`~rencontres.models.places.locate_many`) and, when the
   geocoder is configured, one batch geocoding task for the new addresses.
 
 It sends no ``page_published`` signal: its receivers push a published page to its
 translations or purge its cached copies, and a page that did not exist has neither.
 
-A batch is one transaction: it is written entirely or not at all.
+On PostgreSQL the rows go in through ``COPY`` (:mod:`.rows`); elsewhere (SQLite)
+through ``bulk_create``. A batch is one transaction: it is written entirely or not at
+all.
 """
 
 import datetime as dt
