@@ -17,7 +17,9 @@ the helpers they share and the text of a whole stream. It imports no model, so t
 history (which reads raw revision JSON) uses it too.
 """
 
-from bs4 import BeautifulSoup
+import re
+
+from bs4 import BeautifulSoup, Tag
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -76,13 +78,64 @@ def parse_html(html):
     body (the soup itself when the fragment was empty).
     """
     soup = BeautifulSoup(str(html), "lxml")
-    return soup, soup.body or soup
+    # ``soup.body``, without the cost of ``find()``'s matching rules.
+    body = next(
+        (node for node in soup.descendants if isinstance(node, Tag) and node.name == "body"),
+        None,
+    )
+    return soup, body or soup
+
+
+# Rich text as Draftail's converter writes it when it holds no inline markup:
+# paragraphs, headings and lists of escaped text, nothing between the blocks.
+_PLAIN = r"[^<>&]*(?:&(?:amp|lt|gt|quot);[^<>&]*)*"
+_PLAIN_BLOCK_RE = re.compile(
+    rf"<(?P<block>p|h2|h3|h4)>(?P<text>{_PLAIN})</(?P=block)>"
+    rf"|<(?P<list>ul|ol)>(?P<items>(?:<li>{_PLAIN}</li>)*)</(?P=list)>"
+)
+_PLAIN_ITEM_RE = re.compile(rf"<li>({_PLAIN})</li>")
+
+
+def _unescape_plain(text):
+    return (
+        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    )
+
+
+def _plain_html_lines(html):
+    """:func:`html_lines` of ``html`` made only of ``<p>``, ``<h2>``–``<h4>``, ``<ul>``
+    and ``<ol>`` of escaped printable text (what the parser reads back unchanged), read
+    without parsing it; None for any other HTML."""
+    if not html.isprintable():
+        return None
+    lines, position = [], 0
+    while position < len(html):
+        match = _PLAIN_BLOCK_RE.match(html, position)
+        if match is None:
+            return None
+        position = match.end()
+        if match["block"]:
+            text = " ".join(_unescape_plain(match["text"]).split())
+            if text:
+                lines.append(text)
+            continue
+        for item in _PLAIN_ITEM_RE.findall(match["items"]):
+            text = " ".join(_unescape_plain(item).split())
+            if text:
+                lines.append(BULLET + text)
+    return lines
 
 
 def html_lines(html):
     """Readable lines of an HTML fragment: one per paragraph or heading, ``•`` per item."""
     if not html:
         return []
+    lines = _plain_html_lines(str(html))
+    return lines if lines is not None else _parsed_html_lines(html)
+
+
+def _parsed_html_lines(html):
+    """:func:`html_lines` of any HTML, through the parser."""
     _soup, root = parse_html(html)
     lines = []
 

@@ -76,11 +76,12 @@ class Publication:
         return EventType.PUBLISHED
 
 
-def save_events(events):
-    """Write ``events``; :data:`events_recorded` is sent once the transaction commits."""
+def save_events(events, insert=None):
+    """Write ``events`` (with ``insert``, ``bulk_create`` by default); :data:`events_recorded`
+    is sent once the transaction commits."""
     if not events:
         return []
-    events = PublicationEvent.objects.bulk_create(events)
+    events = (insert or PublicationEvent.objects.bulk_create)(events)
     transaction.on_commit(
         lambda: events_recorded.send(sender=PublicationEvent, events=events), robust=True
     )
@@ -107,11 +108,12 @@ def _state(page_id):
     return snapshot, bool(latest)
 
 
-def record_publications(publications, *, new_pages=False):
+def record_publications(publications, *, new_pages=False, insert=None):
     """Record ``publications`` (oldest first; several may be of the same page) and
     return the events written. ``new_pages``: the pages have no event yet (a bulk
-    import), which saves two queries per page. Raises on failure: callers that must
-    not fail use :func:`record_publication_entry`."""
+    import), which saves two queries per page; ``insert``: what writes the events (see
+    :func:`save_events`). Raises on failure: callers that must not fail use
+    :func:`record_publication_entry`."""
     if not publications:
         return []
     pages = {publication.page.pk: publication.page for publication in publications}
@@ -132,10 +134,11 @@ def record_publications(publications, *, new_pages=False):
             snapshots[position] = snapshot
 
     events = []
+    specs = {model: history_fields(model) for model, _language in groups}
     for publication, snapshot in zip(publications, snapshots, strict=True):
         page = publication.page
         previous, was_visible = states.get(page.pk, (None, False))
-        changes = diff(previous, snapshot, history_fields(type(page)))
+        changes = diff(previous, snapshot, specs[type(page)])
         visible = visible_now[page.pk]
         if not changes and (was_visible or not visible):
             continue  # nothing public changed, nothing became visible
@@ -155,7 +158,7 @@ def record_publications(publications, *, new_pages=False):
             )
         )
         states[page.pk] = (snapshot, visible)
-    return save_events(events)
+    return save_events(events, insert)
 
 
 def _logged_page(entry):

@@ -107,13 +107,37 @@ def sanitise_rich_text(html):
         return ""
     if not _is_html(html):
         html = "".join(f"<p>{_escape(line)}</p>" for line in html.splitlines() if line.strip())
+    return _draftail(_allowed_tags(html))
+
+
+def _escaped_text_rich_text(html):
+    """What :func:`sanitise_rich_text` returns for ``html`` made only of ``<p>`` and
+    ``<ul><li>`` around text escaped by :func:`_escape` (no other markup): such HTML has
+    nothing to remove, and parsing then serialising it gives it back unchanged as long as
+    it holds printable characters only (no control character or line break for the
+    parser to alter); Draftail's converter still normalises it."""
+    if not html.isprintable():
+        return sanitise_rich_text(html)
+    return _draftail(html)
+
+
+def _draftail(html):
+    """``html`` as Draftail's converter writes it back, block keys left out."""
+    converter = _contentstate()
+    html = converter.to_database_format(converter.from_database_format(html))
+    return strip_block_keys(html).strip()
+
+
+def _allowed_tags(html):
+    """``html`` reduced to the allowed tags and attributes, loose inline content put in
+    paragraphs."""
     # <html> and <body>, put around the fragment by the parser, are unwrapped below.
     soup, _root = parse_html(html)
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    for node in [node for node in soup.descendants if isinstance(node, Comment)]:
         node.extract()
-    for tag in soup.find_all(list(_DROP)):
+    for tag in _tags(soup, _DROP):
         tag.decompose()
-    for tag in soup.find_all(True):
+    for tag in _tags(soup):
         name = _RENAME.get(tag.name, tag.name)
         if name not in _KEEP:
             tag.unwrap()
@@ -126,10 +150,7 @@ def sanitise_rich_text(html):
                 tag["href"] = href
             else:
                 tag.unwrap()
-    html = _wrap_loose_inline(soup)
-    converter = _contentstate()
-    html = converter.to_database_format(converter.from_database_format(html))
-    return strip_block_keys(html).strip()
+    return _wrap_loose_inline(soup)
 
 
 _BLOCK_KEY_RE = re.compile(r' data-block-key="[^"]*"')
@@ -225,9 +246,29 @@ def _inline_chunks(tag):
     return chunks
 
 
+def _tags(node, names=None):
+    """The tags under ``node`` (named in ``names``, if given), in document order: what
+    BeautifulSoup's ``find_all(names)`` (``find_all(True)``) returns, without building
+    its matching rules on every call."""
+    return [
+        descendant
+        for descendant in node.descendants
+        if isinstance(descendant, Tag) and (names is None or descendant.name in names)
+    ]
+
+
+def _child_tags(node, name):
+    """``find_all(name, recursive=False)``."""
+    return [child for child in node.children if isinstance(child, Tag) and child.name == name]
+
+
+_LIST_TAGS = frozenset({"ul", "ol"})
+_CONTAINER_TAGS = frozenset({"ul", "ol", "p", "div"})
+
+
 def _lines_from_html(html):
     soup, root = parse_html(html)
-    for tag in soup.find_all(list(_DROP)):
+    for tag in _tags(soup, _DROP):
         tag.decompose()
     lines = []
 
@@ -248,21 +289,24 @@ def _lines_from_html(html):
                 continue
             if isinstance(child, Tag) and child.name in {"ul", "ol"}:
                 flush()
-                for li in child.find_all("li", recursive=False) or [child]:
-                    nested = li.find_all(["ul", "ol"])
+                for li in _child_tags(child, "li") or [child]:
+                    nested = _tags(li, _LIST_TAGS)
                     for sub in nested:
                         sub.extract()
                     text = _clean_text(li.get_text(" "))
                     if text:
                         lines.append(_Line("item", _BULLET_RE.sub("", text, count=1)))
                     for sub in nested:
-                        for sub_li in sub.find_all("li"):
+                        for sub_li in _tags(sub, ("li",)):
                             sub_text = _clean_text(sub_li.get_text(" "))
                             if sub_text:
                                 lines.append(_Line("item", sub_text))
             elif isinstance(child, Tag) and child.name in _BLOCK_TAGS - {"li"}:
                 flush()
-                if child.find(["ul", "ol", "p", "div"]):
+                if any(
+                    isinstance(node, Tag) and node.name in _CONTAINER_TAGS
+                    for node in child.descendants
+                ):
                     walk(child)
                 else:
                     for text, fragment in _inline_chunks(child):
@@ -298,6 +342,7 @@ def description_blocks(value):
         if not rich:
             return
         parts, items = [], []
+        markup = False  # a line holds tags of its own (links, bold…)
         for line in rich:
             if line.kind == "item":
                 items.append(f"<li>{_escape(line.text)}</li>")
@@ -305,10 +350,12 @@ def description_blocks(value):
             if items:
                 parts.append(f"<ul>{''.join(items)}</ul>")
                 items = []
+            markup = markup or "<" in line.html
             parts.append(f"<p>{line.html or _escape(line.text)}</p>")
         if items:
             parts.append(f"<ul>{''.join(items)}</ul>")
-        html = sanitise_rich_text("".join(parts))
+        html = "".join(parts)
+        html = sanitise_rich_text(html) if markup else _escaped_text_rich_text(html)
         if html:
             blocks.append({"type": "texte", "value": html, "id": new_id()})
         rich.clear()

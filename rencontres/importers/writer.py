@@ -14,14 +14,17 @@ leaves, for every page, what that path leaves:
   the publication log (:func:`rencontres.history.recording.record_publications`, in the
   same transaction);
 * its reference-index rows (``ReferenceIndex``) and its search-index entry
-  (``add_bulk`` of each auto-updated search backend);
+  (``add_bulk`` of each auto-updated search backend; for modelsearch's PostgreSQL
+  backend, the same rows written by :func:`.rows.search_index_rows`);
 * its point on maps (:func:`~rencontres.models.places.locate_many`) and, when the
   geocoder is configured, one batch geocoding task for the new addresses.
 
 It sends no ``page_published`` signal: its receivers push a published page to its
 translations or purge its cached copies, and a page that did not exist has neither.
 
-A batch is one transaction: it is written entirely or not at all.
+On PostgreSQL the rows go in through ``COPY`` (:mod:`.rows`); elsewhere (SQLite)
+through ``bulk_create``. A batch is one transaction: it is written entirely or not at
+all.
 """
 
 import datetime as dt
@@ -40,10 +43,18 @@ from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 from ..conf import conf
 from ..history.recording import Publication, record_publications
-from ..models import ImportRecord, RencontrePage
+from ..models import ImportRecord, PublicationEvent, RencontrePage
 from ..models.places import locate_many
 from ..places.tasks import request_geocoding_many
 from .html import strip_block_keys
+from .rows import (
+    copy_rows,
+    insert_new,
+    is_postgresql,
+    reserve_ids,
+    search_index_rows,
+    writes_search_rows,
+)
 
 STREAM_FIELDS = ("description", "report")
 
@@ -181,6 +192,8 @@ class BulkPageCreator:
         self.rencontre_type = ContentType.objects.get_for_model(RencontrePage)
         self.page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
         self.child_fields = list(RencontrePage._meta.local_concrete_fields)
+        # PostgreSQL: rows written through COPY, search entries written here (.rows).
+        self.fast = is_postgresql(self.db)
 
     def prepare(self, page):
         """Set what Wagtail sets before validating a new page (slug set by the caller)."""
@@ -224,10 +237,11 @@ class BulkPageCreator:
                 page.first_published_at = page.last_published_at = now
                 page.latest_revision_created_at = now
 
-            page_ids = self._reserve_page_ids(len(pages))
-            if page_ids:
+            if self.fast:
                 # PostgreSQL: ids known first, so revisions are written before the pages
-                # that point to them and no page row is updated afterwards.
+                # that point to them and no page row is updated afterwards; every row
+                # goes in through COPY (.rows).
+                page_ids = reserve_ids(Page, len(pages), self.db)
                 for page, page_id in zip(pages, page_ids, strict=True):
                     page.id = page.page_ptr_id = page_id
                 revisions = self._insert_revisions(pages, now)
@@ -265,7 +279,7 @@ class BulkPageCreator:
                             content_changed=True,
                         )
                     )
-            PageLogEntry.objects.using(self.db).bulk_create(entries)
+            insert_new(PageLogEntry, entries, self.db)
             record_publications(
                 [
                     Publication(
@@ -278,6 +292,7 @@ class BulkPageCreator:
                     for page, revision in zip(pages, revisions, strict=True)
                 ],
                 new_pages=True,
+                insert=lambda events: insert_new(PublicationEvent, events, self.db),
             )
 
             self._index_references(pages)
@@ -289,27 +304,20 @@ class BulkPageCreator:
             for page, record in items:
                 record.page_id = page.pk
                 record.imported_at = now
-            ImportRecord.objects.using(self.db).bulk_create(records)
+            insert_new(ImportRecord, records, self.db)
             request_geocoding_many(pages)  # their addresses, in one batch after the commit
         return pages
 
-    def _reserve_page_ids(self, count):
-        """Ids for ``count`` new pages from the table's sequence (PostgreSQL), else []."""
-        connection = connections[self.db]
-        if connection.vendor != "postgresql":
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Page._meta.db_table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
     def _insert_pages(self, pages):
         """The ``wagtailcore_page`` rows, then the ``RencontrePage`` rows (MTI)."""
+        if self.fast:
+            copy_rows(Page, pages, [Page._meta.pk, *self.page_fields], self.db)
+            copy_rows(RencontrePage, pages, self.child_fields, self.db)
+            for page in pages:
+                page._state.adding = False
+                page._state.db = self.db
+            return
         fields = self.page_fields
-        if pages[0].id is not None:
-            fields = [Page._meta.pk, *fields]
         rows = Page.objects.using(self.db).bulk_create(
             [Page(**{f.attname: getattr(page, f.attname) for f in fields}) for page in pages]
         )
@@ -322,7 +330,8 @@ class BulkPageCreator:
         )
 
     def _insert_revisions(self, pages, now):
-        return Revision.objects.using(self.db).bulk_create(
+        return insert_new(
+            Revision,
             [
                 Revision(
                     content_type_id=self.rencontre_type.id,
@@ -334,7 +343,8 @@ class BulkPageCreator:
                     object_str=str(page),
                 )
                 for page in pages
-            ]
+            ],
+            self.db,
         )
 
     def _index_references(self, pages):
@@ -365,7 +375,11 @@ class BulkPageCreator:
     def _index_search(self, pages):
         for _name, backend in get_search_backends_with_name(with_auto_update=True):
             try:
-                backend.add_bulk(RencontrePage, pages)
+                if self.fast and writes_search_rows(backend, RencontrePage):
+                    # The rows PostgreSQL's backend writes, each text read once (.rows).
+                    search_index_rows(backend, RencontrePage, pages)
+                else:
+                    backend.add_bulk(RencontrePage, pages)
             except Exception:
                 # Same policy as Wagtail's own indexing: a database backend fails with the
                 # transaction, an external service (Elasticsearch) must not lose the data.

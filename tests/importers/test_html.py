@@ -1,6 +1,8 @@
 """Decidim's HTML descriptions become section blocks and sanitised rich text."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rencontres.importers.html import description_blocks, plain_text, sanitise_rich_text
 
@@ -138,3 +140,85 @@ def test_plain_text_of_html_location_hints():
         "Parking gratuit\nBus ligne 1"
     )
     assert plain_text("  Salle  accessible  ") == "Salle accessible"
+
+
+# Escaped text in paragraphs and list items: what the description's free text becomes
+# before Draftail's converter, written without a second parse when it has no tags.
+ESCAPED_TEXTS = [
+    "Une rencontre organisée à Saint-Étienne.",
+    "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; « guillemets » 'simples' \"doubles\"",
+    "  des   espaces  autour  ",
+    "&amp;nbsp; &amp;amp; &amp;#233; entités écrites",
+    "Émoji 🎉 et idéogrammes 漢字, ligature ﬁ, tiret – et points…",
+    "Ligne\nsur deux lignes",  # a line break: not printable, the full path
+    "Caractère de contrôle \x0b ici",
+    "Insécable\xa0ici",
+]
+
+
+@pytest.mark.parametrize("text", ESCAPED_TEXTS)
+def test_rich_text_of_escaped_text_is_the_sanitised_rich_text(text):
+    from rencontres.importers.html import _escaped_text_rich_text
+
+    html = f"<p>{text}</p><ul><li>{text}</li><li>Habitants</li></ul><p>{text}</p>"
+    expected = sanitise_rich_text(html)
+    assert "<p>" in expected and "<li>" in expected
+    assert _escaped_text_rich_text(html) == expected
+
+
+def test_a_description_paragraph_with_markup_and_one_without_are_both_sanitised():
+    blocks = description_blocks(
+        "<p>Texte &amp; <b>gras</b> <span style='x'>stylé</span></p>"
+        "<p><strong>Pourquoi ?</strong></p><p>•Partager</p><p>Après &lt;tout&gt;</p>"
+    )
+    assert [block["type"] for block in blocks] == ["texte", "pourquoi", "texte"]
+    assert blocks[0]["value"] == "<p>Texte &amp; <b>gras</b> stylé</p>"
+    assert blocks[2]["value"] == "<p>Après &lt;tout&gt;</p>"
+
+
+# -- the lines of rich text (search index, history), with and without the parser --------
+
+_TEXT = st.lists(
+    st.sampled_from(list("aé Z9'\"&<>;#–…🎉\xa0\n\t") + ["&amp;", "&lt;", "&quot;", "&nbsp;"]),
+    max_size=12,
+).map("".join)
+
+
+def _escaped(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quotes_escaped(text):
+    return _escaped(text).replace('"', "&quot;")
+
+
+_BLOCK = st.one_of(
+    st.tuples(st.sampled_from(["p", "h2", "h3", "h4"]), _TEXT.map(_escaped)).map(
+        lambda block: f"<{block[0]}>{block[1]}</{block[0]}>"
+    ),
+    st.tuples(st.sampled_from(["ul", "ol"]), st.lists(_TEXT.map(_quotes_escaped), max_size=3)).map(
+        lambda block: f"<{block[0]}>{''.join(f'<li>{i}</li>' for i in block[1])}</{block[0]}>"
+    ),
+    # Text as it is, unescaped, and other markup: the parser reads them.
+    _TEXT,
+    st.sampled_from(["<p>a<b>b</b></p>", "<br/>", "<li>x</li>", " ", "<p>a</p ", "<h1>t</h1>"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_BLOCK, max_size=5).map("".join))
+def test_the_lines_of_rich_text_read_without_the_parser_are_the_parser_s(html):
+    from rencontres.text import _parsed_html_lines, html_lines
+
+    assert html_lines(html) == (_parsed_html_lines(html) if html else [])
+
+
+def test_plain_rich_text_is_read_without_the_parser_and_gives_its_lines():
+    from rencontres.text import _plain_html_lines
+
+    html = (
+        "<p>Tom &amp; Jerry  &lt;3</p><h3>&quot;Titre&quot;</h3>"
+        "<ul><li>Café</li><li> </li></ul><p></p>"
+    )
+    assert _plain_html_lines(html) == ["Tom & Jerry <3", '"Titre"', "•Café"]
+    assert _plain_html_lines("<p>a <b>b</b></p>") is None
