@@ -23,6 +23,7 @@ when it last changed), so that caches and ``If-None-Match`` work.
 
 import bisect
 import csv
+import dataclasses
 import gzip
 import json
 import logging
@@ -114,7 +115,10 @@ def _licence_header(response):
 def accepts_gzip(request):
     """Whether the request's ``Accept-Encoding`` admits gzip (RFC 9110: ``gzip`` or
     ``x-gzip``, or ``*`` when gzip is not named, with a ``q`` above 0)."""
-    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    return _gzip_accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+def _gzip_accepted(header):
     if not header:
         return False
     named = {}
@@ -295,6 +299,113 @@ def _wait_for(key, lock):
 # -- served before the rest of the stack -----------------------------------------------
 
 
+class _Kept:
+    """The open-data responses one app process keeps, for :class:`OpenDataMiddleware`
+    and :func:`with_kept_files`: per request key (:func:`_request_key`), the response as
+    it left the whole stack and the generation it was made under."""
+
+    #: The most responses one process keeps (oldest dropped first): languages × files ×
+    #: encodings × the site's hosts; and their bodies' bytes are bounded by
+    #: ``RENCONTRES_FRAGMENT_CACHE_BYTES`` (the bodies are those :func:`memo_html` keeps:
+    #: the same objects, not copies).
+    MAX_KEPT = 16
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.paths = frozenset()  # every path kept (the cheap first test)
+        self.responses = {}
+        self.generation = None
+
+    def find(self, meta):
+        """The response kept for the request of ``meta`` (its WSGI environ), if it is
+        still right: same generation (one read of the shared cache), no period turned."""
+        if meta.get("PATH_INFO") not in self.paths or not _anonymous_plain_get(meta):
+            return None
+        entry = self.responses.get(_request_key(meta))
+        if entry is None:
+            return None
+        if entry.valid_until is not None and timezone.now() >= entry.valid_until:
+            return None  # a period has turned since
+        generation = fragments.read_generation()
+        if generation is None or entry.generation != generation:
+            return None
+        return entry
+
+    def keep(self, meta, response, generation):
+        from django.utils.http import parse_http_date_safe
+
+        limit = conf.FRAGMENT_CACHE_BYTES
+        body = response.content
+        if len(body) > limit:
+            return
+        headers = [(name, value) for name, value in response.items() if name.lower() != "date"]
+        entry = KeptResponse(
+            generation=generation,
+            status=response.status_code,
+            status_line=f"{response.status_code} {response.reason_phrase}",
+            headers=headers,
+            body=body,
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            valid_until=getattr(response, "rencontres_valid_until", None),
+        )
+        key = _request_key(meta)
+        with self.lock:
+            responses = {} if generation != self.generation else {**self.responses}
+            responses.pop(key, None)
+            responses[key] = entry
+            while len(responses) > self.MAX_KEPT or (
+                sum(len(kept.body) for kept in responses.values()) > limit
+            ):
+                del responses[next(iter(responses))]
+            # Replaced whole: readers (other threads) never see them half-changed.
+            self.responses = responses
+            self.generation = generation
+            self.paths = frozenset(key[0] for key in responses)
+
+    def clear(self):
+        with self.lock:
+            self.responses, self.paths, self.generation = {}, frozenset(), None
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptResponse:
+    generation: str
+    status: int
+    status_line: str
+    headers: list
+    body: bytes
+    last_modified: int | None
+    valid_until: object
+
+
+_kept = _Kept()
+
+
+def _request_key(meta):
+    """What the response may depend on, as the request states it (raw WSGI values, so
+    that :func:`with_kept_files` finds the key without Django): address, scheme and
+    host as sent, behind a proxy too, and whether gzip is accepted."""
+    return (
+        meta.get("PATH_INFO"),
+        meta.get("wsgi.url_scheme"),
+        meta.get("HTTP_X_FORWARDED_PROTO"),
+        meta.get("HTTP_HOST"),
+        meta.get("HTTP_X_FORWARDED_HOST"),
+        meta.get("SERVER_NAME"),
+        meta.get("SERVER_PORT"),
+        _gzip_accepted(meta.get("HTTP_ACCEPT_ENCODING", "")),
+    )
+
+
+def _anonymous_plain_get(meta):
+    return (
+        meta.get("REQUEST_METHOD") == "GET"
+        and not meta.get("QUERY_STRING")
+        and not meta.get("HTTP_COOKIE")
+        and not meta.get("HTTP_AUTHORIZATION")
+    )
+
+
 class OpenDataMiddleware:
     """Answers a request for an open-data file with the response already made for it
     under the current publication generation, before the rest of ``MIDDLEWARE``.
@@ -311,65 +422,41 @@ class OpenDataMiddleware:
     next request goes through the stack and the view. What is not kept: requests with
     a query string, a cookie or an ``Authorization`` header (they go through the stack:
     an editor's answer is ``private``), responses that depend on who asks, and anything
-    when the shared cache is unreachable (no generation). Requests for any other address pay one
-    set lookup.
+    when the shared cache is unreachable (no generation). Requests for any other address
+    pay one set lookup.
 
     Place it first in ``MIDDLEWARE`` (it replays what the middleware below it added);
-    optional: without it the same files are served through the stack, slower.
+    optional: without it the same files are served through the stack, slower. With
+    :func:`with_kept_files` around the WSGI application, the same responses are
+    answered before Django itself.
     """
 
     #: Headers a kept response may vary on: the key covers them (the encoding), or
     #: such requests are not answered from memory (cookies).
     VARY_KEPT = {"accept-encoding", "cookie"}
-    #: The most responses one process keeps (oldest dropped first): languages × files ×
-    #: encodings × the site's hosts; and their bodies' bytes are bounded by
-    #: ``RENCONTRES_FRAGMENT_CACHE_BYTES`` (the bodies are those :func:`memo_html` keeps:
-    #: the same objects, not copies).
-    MAX_KEPT = 16
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self._lock = threading.Lock()
-        self._paths = set()  # every path kept, whatever its host (the cheap first test)
-        self._kept = {}
-        self._generation = None
 
     def __call__(self, request):
-        if request.path_info not in self._paths or not _anonymous_plain_get(request):
+        entry = _kept.find(request.META)
+        if entry is None:
             return self._through_stack(request)
-        generation = fragments.read_generation()
-        if generation is None:
-            return self.get_response(request)
-        try:
-            key = self._key(request)
-        except Exception:  # a host Django refuses: the stack answers it (400)
-            return self.get_response(request)
-        entry = self._kept.get(key)
-        if entry is None or entry[0] != generation:
-            return self._through_stack(request)
-        _generation, status, headers, body, last_modified, valid_until = entry
-        if valid_until is not None and timezone.now() >= valid_until:
-            return self._through_stack(request)  # a period has turned since
-        response = HttpResponse(body, status=status)
-        for name, value in headers:
+        response = HttpResponse(entry.body, status=entry.status)
+        for name, value in entry.headers:
             response[name] = value
         logger.debug("open data served from memory: %s", request.path_info)
         return get_conditional_response(
-            request, etag=response["ETag"], last_modified=last_modified, response=response
+            request, etag=response["ETag"], last_modified=entry.last_modified, response=response
         )
-
-    @staticmethod
-    def _key(request):
-        return (request.path_info, request.is_secure(), request.get_host(), accepts_gzip(request))
 
     def _through_stack(self, request):
         response = self.get_response(request)
         if (
-            request.method == "GET"
-            and response.status_code == 200
+            response.status_code == 200
             and not response.streaming
             and cache_tags.OPENDATA in (cache_tags.of_request(request) or ())
-            and _anonymous_plain_get(request)
+            and _anonymous_plain_get(request.META)
             and not depends_on_caller(request, response)
             and self._varies_only_on_kept(response)
         ):
@@ -377,7 +464,7 @@ class OpenDataMiddleware:
             # publication in between would key old files with the new generation).
             made_under = getattr(request, "rencontres_generation", None)
             if made_under is not None:
-                self._keep(request, response, made_under)
+                _kept.keep(request.META, response, made_under)
         return response
 
     def _varies_only_on_kept(self, response):
@@ -386,45 +473,46 @@ class OpenDataMiddleware:
             part.strip().lower() in self.VARY_KEPT for part in vary.split(",") if part.strip()
         )
 
-    def _keep(self, request, response, generation):
-        from django.utils.http import parse_http_date_safe
 
-        limit = conf.FRAGMENT_CACHE_BYTES
-        body = response.content
-        if len(body) > limit:
-            return
-        key = self._key(request)
-        headers = [(name, value) for name, value in response.items() if name.lower() != "date"]
-        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        valid_until = getattr(response, "rencontres_valid_until", None)
-        entry = (generation, response.status_code, headers, body, last_modified, valid_until)
-        with self._lock:
-            if generation != self._generation:
-                self._kept = {}
-                self._generation = generation
-            kept = {**self._kept}
-            kept.pop(key, None)
-            kept[key] = entry
-            while len(kept) > self.MAX_KEPT or sum(len(e[3]) for e in kept.values()) > limit:
-                del kept[next(iter(kept))]
-            self._kept = kept  # replaced whole: readers never see it half-changed
-            self._paths.add(key[0])
+#: Request headers that make a conditional request: left to OpenDataMiddleware (304).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+)
 
 
-def _anonymous_plain_get(request):
-    meta = request.META
-    return (
-        request.method == "GET"
-        and not meta.get("QUERY_STRING")
-        and not meta.get("HTTP_COOKIE")
-        and not meta.get("HTTP_AUTHORIZATION")
-    )
+def with_kept_files(application):
+    """The WSGI ``application``, answering the open-data files that
+    :class:`OpenDataMiddleware` keeps before Django handles the request (no request
+    object, no signal, no middleware: the same status, headers and bytes the stack
+    gave). Conditional requests and every other address go to ``application``.
+
+    In the project's ``wsgi.py``::
+
+        application = with_kept_files(get_wsgi_application())
+    """
+
+    def kept_files_application(environ, start_response):
+        entry = None
+        if not any(name in environ for name in CONDITIONAL_HEADERS):
+            entry = _kept.find(environ)
+        if entry is None:
+            return application(environ, start_response)
+        logger.debug("open data served from memory before Django: %s", environ["PATH_INFO"])
+        start_response(entry.status_line, list(entry.headers))
+        return [entry.body]
+
+    return kept_files_application
 
 
 __all__ = [
     "LICENCE",
     "OpenDataMiddleware",
     "accepts_gzip",
+    "with_kept_files",
     "csv_lines",
     "csv_view",
     "json_document",

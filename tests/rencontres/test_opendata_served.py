@@ -3,6 +3,7 @@ gzip when asked for, and answered again from memory until the next publication
 (:class:`rencontres.public.opendata.OpenDataMiddleware`) with the same bytes and
 headers as the stack gave."""
 
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -11,10 +12,14 @@ import json
 
 import time_machine
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
 from rencontres import fragments
+from rencontres.public import opendata
 from rencontres.public.opendata import accepts_gzip
 from tests.factories import RencontrePageFactory, build_site, publish, superuser
 
@@ -36,6 +41,7 @@ class ServedFromMemoryTests(TestCase):
     def setUp(self):
         cache.clear()
         fragments.reset()
+        opendata._kept.clear()  # each process keeps them: not from another test
 
     def get(self, url, **extra):
         return self.client.get(url, **HTTPS, **extra)
@@ -132,8 +138,8 @@ class ServedFromMemoryTests(TestCase):
         self.assertIn("private", editor["Cache-Control"])
 
     def test_files_beyond_the_memory_bound_go_through_the_stack(self):
-        # Measured by another client (its own middleware: this one keeps nothing yet).
-        size = len(self.client_class().get(FILES[0], **HTTPS).content)
+        size = len(self.get(FILES[0]).content)
+        opendata._kept.clear()
         with (
             override_settings(RENCONTRES_FRAGMENT_CACHE_BYTES=size - 1),
             self.assertNoLogs(LOGGER, "DEBUG"),
@@ -159,6 +165,76 @@ class ServedFromMemoryTests(TestCase):
                 self.assertEqual(response.status_code, 200)
                 # No generation: nothing compressed per request either.
                 self.assertNotIn("Content-Encoding", response)
+
+
+@contextlib.contextmanager
+def connections_kept_open():
+    """As Django's test client: the handler's signals would close the connection that
+    holds the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+class BeforeDjangoTests(TestCase):
+    """``with_kept_files``: the WSGI application of ``rencontres_site/wsgi.py``."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.home, cls.index = build_site()
+        cls.page = publish(RencontrePageFactory(parent=cls.index, title="Atelier du Gier"))
+
+    def setUp(self):
+        cache.clear()
+        fragments.reset()
+        opendata._kept.clear()
+        self.application = opendata.with_kept_files(WSGIHandler())
+
+    def call(self, url, **extra):
+        """``(status, headers, body)`` as a WSGI server gets them."""
+        environ = RequestFactory().get(url, **HTTPS, **extra).environ
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers)
+
+        with connections_kept_open():
+            chunks = self.application(environ, start_response)
+            body = b"".join(chunks)
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return answer["status"], answer["headers"], body
+
+    def test_the_files_are_answered_before_django_as_django_answered_them(self):
+        for url in FILES:
+            for encoding in ("", "gzip"):
+                with self.subTest(url, encoding=encoding):
+                    with self.assertNoLogs(LOGGER, "DEBUG"):
+                        first = self.call(url, HTTP_ACCEPT_ENCODING=encoding)
+                    with self.assertLogs(LOGGER, "DEBUG") as logs:
+                        again = self.call(url, HTTP_ACCEPT_ENCODING=encoding)
+                    self.assertIn(f"before Django: {url}", logs.output[0])
+                    self.assertEqual(first[0], "200 OK")
+                    self.assertEqual(again, first)
+
+    def test_a_publication_or_a_conditional_request_goes_to_django(self):
+        status, headers, _body = self.call(FILES[0])
+        self.call(FILES[0])
+        etag = dict(headers)["ETag"]
+        with self.assertLogs(LOGGER, "DEBUG") as logs:
+            status, _headers, body = self.call(FILES[0], HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual((status, body), ("304 Not Modified", b""))
+        self.assertNotIn("before Django", logs.output[0])  # the middleware's 304
+
+        publish(RencontrePageFactory(parent=self.index, title="Forum des conseils citoyens"))
+        with self.assertNoLogs(LOGGER, "DEBUG"):
+            status, _headers, body = self.call(FILES[0])
+        self.assertEqual(status, "200 OK")
+        self.assertEqual(json.loads(body)["count"], 2)
 
 
 class AcceptsGzipTests(SimpleTestCase):
