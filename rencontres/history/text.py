@@ -3,6 +3,7 @@ and the notes that stand for removed blocks and fields. Labelled lines, bullets 
 text of HTML are the content's (:mod:`rencontres.text`), shared with the exports."""
 
 import datetime as dt
+import functools
 
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
@@ -51,8 +52,21 @@ def removed_field_label(name):
 
 
 def format_date(value):
-    """« jeudi 16 mars 2023 »."""
-    return formats.date_format(value, "l j F Y")
+    """« jeudi 16 mars 2023 » (Django's ``date_format(value, "l j F Y")``, the names of
+    days and months translated once per language: histories and imports write
+    thousands of dates)."""
+    weekdays, months = _calendar_names(translation.get_language())
+    return f"{weekdays[value.weekday()]} {value.day} {months[value.month]} {value.year:04d}"
+
+
+@functools.lru_cache(maxsize=32)
+def _calendar_names(language):
+    """The names ``l`` (weekday, Monday first) and ``F`` (month, from index 1) of
+    Django's date formats, in ``language`` (the active one when first asked)."""
+    monday = dt.date(2024, 1, 1)
+    weekdays = tuple(formats.date_format(monday + dt.timedelta(days=n), "l") for n in range(7))
+    months = ("", *(formats.date_format(dt.date(2024, month, 1), "F") for month in range(1, 13)))
+    return weekdays, months
 
 
 def format_datetime(value, tz=None, zone_label=""):
@@ -63,7 +77,7 @@ def format_datetime(value, tz=None, zone_label=""):
         return value.isoformat()
     text = _("%(date)s à %(time)s") % {
         "date": format_date(local),
-        "time": formats.time_format(local, "H:i"),
+        "time": f"{local.hour:02d}:{local.minute:02d}",  # time_format(local, "H:i")
     }
     if zone_label:
         text = _("%(datetime)s, %(zone)s") % {"datetime": text, "zone": zone_label}

@@ -241,9 +241,24 @@ def _inline_chunks(tag):
             html.append(_escape(str(child)))
         elif isinstance(child, Tag) and child.name not in _DROP:
             text.append(child.get_text())
-            html.append(str(child))
+            html.append(_outer_html(child))
     chunks.append(("".join(text), "".join(html)))
     return chunks
+
+
+def _outer_html(tag):
+    """``str(tag)``, without BeautifulSoup's serialiser in the common case of a tag
+    without attributes holding text only (``<strong>Pourquoi ?</strong>``): its minimal
+    formatter escapes ``&``, ``<`` and ``>`` as :func:`_escape` does."""
+    children = tag.contents
+    if (
+        tag.attrs
+        or tag.prefix
+        or not children
+        or any(type(child) is not NavigableString for child in children)
+    ):
+        return str(tag)
+    return f"<{tag.name}>{''.join(_escape(child) for child in children)}</{tag.name}>"
 
 
 def _tags(node, names=None):

@@ -208,13 +208,21 @@ class DecidimImporter:
         if self.dry_run:
             return
         source, fields = self.source_language, meeting.fields
+        values = fingerprints(fields)
+        # What the page holds is most often the very value mapped: its digest is known.
+        written = {
+            name: values[name]
+            if getattr(page, name) is value
+            else fingerprint(name, getattr(page, name))
+            for name, value in fields.items()
+        }
         record = ImportRecord(
             decidim_id=meeting.decidim_id,
             decidim_url=meeting.decidim_url,
             # Known only once the translations are written (see _translate_created).
             source_hash="" if meeting.translations else meeting.source_hash,
-            values={source: fingerprints(meeting.fields)},
-            written={source: {name: fingerprint(name, getattr(page, name)) for name in fields}},
+            values={source: values},
+            written={source: written},
             imported_at=timezone.now(),
         )
         self._pending.append((page, record))
