@@ -148,9 +148,14 @@ def _reuse_item_ids(old_items, new_items):
     return result
 
 
+#: ``json.dumps(…, sort_keys=True, ensure_ascii=False)`` without building an encoder
+#: for each of the tens of values of each imported row.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def fingerprint(field_name, value):
     """A short digest of the canonical value: what the import record keeps."""
-    data = json.dumps(canonical(field_name, value), sort_keys=True, ensure_ascii=False)
+    data = _CANONICAL_JSON.encode(canonical(field_name, value))
     return hashlib.sha256(data.encode()).hexdigest()[:24]
 
 
