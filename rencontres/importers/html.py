@@ -116,9 +116,34 @@ def _escaped_text_rich_text(html):
     nothing to remove, and parsing then serialising it gives it back unchanged as long as
     it holds printable characters only (no control character or line break for the
     parser to alter); Draftail's converter still normalises it."""
+    plain = _plain_draftail(html)
+    if plain is not None:
+        return plain
     if not html.isprintable():
         return sanitise_rich_text(html)
     return _draftail(html)
+
+
+# HTML that Draftail's converter gives back as it is (block keys aside), so that
+# _escaped_text_rich_text can skip the converter: non-empty <p> and <ul><li> blocks, no
+# attribute, no list right after a list (the converter merges them), of words separated
+# by single spaces (no leading or trailing one: the converter collapses and strips
+# whitespace), words of letters, digits (\w, all of Unicode's) and common punctuation;
+# the only entities those _escape writes (&amp; &lt; &gt;: the converter decodes every
+# entity and escapes back only &, < and >, so &quot;, &#x27; or &nbsp; would change).
+# Empty blocks, other whitespace (tab, no-break space…), emoji and anything else take
+# the converter. tests/importers/test_html.py checks this against the converter.
+_PLAIN_WORD = r"""(?:[\w.,;:!?'"’‘«»“”()\[\]/@#%*+=°€$–—…•·-]|&(?:amp|lt|gt);)++"""
+_PLAIN_TEXT = rf"{_PLAIN_WORD}(?: {_PLAIN_WORD})*+"
+_PLAIN_BLOCKS_RE = re.compile(
+    rf"(?:<p>{_PLAIN_TEXT}</p>|<ul>(?:<li>{_PLAIN_TEXT}</li>)++</ul>(?!<ul>))++"
+)
+
+
+def _plain_draftail(html):
+    """What :func:`_draftail` returns for ``html``, worked out without the converter, or
+    None when ``html`` is not plain enough (:data:`_PLAIN_BLOCKS_RE`) to be sure of it."""
+    return html if _PLAIN_BLOCKS_RE.fullmatch(html) else None
 
 
 def _draftail(html):

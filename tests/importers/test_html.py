@@ -1,5 +1,8 @@
 """Decidim's HTML descriptions become section blocks and sanitised rich text."""
 
+import re
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -222,3 +225,108 @@ def test_plain_rich_text_is_read_without_the_parser_and_gives_its_lines():
     )
     assert _plain_html_lines(html) == ["Tom & Jerry <3", '"Titre"', "•Café"]
     assert _plain_html_lines("<p>a <b>b</b></p>") is None
+
+
+# -- escaped text without Draftail's converter, when the result is sure ------------------
+
+# Text as the importer escapes it (_escape), from a broad alphabet: letters (accented,
+# other scripts, decomposed), digits, punctuation, apostrophes and quotes, characters
+# _escape escapes, entity-like text, whitespace of every kind, emoji, controls.
+_PLAIN_CHARS = list("aZzéÉàçœŒßñ漢字ΩЖ09²½_.,;:!?'\"’‘«»“”()[]/@#%*+=°€$–—…•·-")
+_TRICKY_CHARS = list("&<>`{}|\\~^£\xa0\u202f\u200b\u2028\t\n\r\x0b\x00\u0301ﬁ🎉") + [
+    "&amp;",
+    "&nbsp;",
+    "&#x27;",
+    "&quot;",
+    "  ",
+    " ",
+]
+_WORD = st.lists(st.sampled_from(_PLAIN_CHARS), min_size=1, max_size=8).map("".join)
+_SPACE = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", "\xa0", "\u202f"])
+_ESCAPED_TEXT = st.one_of(
+    # Words and single spaces: mostly what the fast path accepts.
+    st.lists(_WORD, min_size=1, max_size=5).map(" ".join),
+    st.lists(_WORD, min_size=1, max_size=5).map(" ".join),
+    # Words and spaces: leading, trailing, doubled, other kinds.
+    st.lists(st.one_of(_WORD, _WORD, _SPACE), max_size=8).map("".join),
+    st.tuples(
+        st.one_of(st.just(""), _SPACE),
+        st.lists(_WORD, min_size=1, max_size=3).map(" ".join),
+        st.one_of(st.just(""), _SPACE),
+    ).map("".join),
+    st.lists(st.one_of(_WORD, st.sampled_from(_TRICKY_CHARS)), max_size=8).map("".join),
+    st.text(max_size=10),
+).map(lambda text: text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+# Entities _escape never writes, put in after it: the fast path must leave them alone.
+_RAW_ENTITY = st.sampled_from(["&quot;", "&#x27;", "&#39;", "&nbsp;", "&#160;", "&amp"])
+_ESCAPED_TEXT_OR_ENTITY = st.one_of(
+    _ESCAPED_TEXT, _ESCAPED_TEXT, _ESCAPED_TEXT, st.tuples(_ESCAPED_TEXT, _RAW_ENTITY).map("".join)
+)
+_ESCAPED_BLOCKS = st.lists(
+    st.one_of(
+        _ESCAPED_TEXT_OR_ENTITY.map("<p>{}</p>".format),
+        st.lists(_ESCAPED_TEXT_OR_ENTITY.map("<li>{}</li>".format), max_size=3).map(
+            lambda items: f"<ul>{''.join(items)}</ul>"
+        ),
+    ),
+    max_size=4,
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_ESCAPED_BLOCKS)
+def test_escaped_text_skips_the_converter_only_for_the_converter_s_own_result(html):
+    from rencontres.importers.html import _draftail, _escaped_text_rich_text, _plain_draftail
+
+    draftail = _draftail(html)
+    plain = _plain_draftail(html)
+    if plain is not None:
+        assert plain == draftail
+    if html.isprintable():
+        assert _escaped_text_rich_text(html) == draftail
+    else:
+        assert _escaped_text_rich_text(html) == sanitise_rich_text(html)
+
+
+def test_the_usual_escaped_text_skips_the_converter():
+    from rencontres.importers.html import _draftail, _escaped_text_rich_text, _plain_draftail
+
+    html = (
+        "<p>Atelier de 3h environ (pauses comprises) à Saint-Étienne : « venez » !</p>"
+        "<ul><li>Habitants et associations d’habitants</li><li>Tom &amp; Jerry &lt;3</li>"
+        '<li>50% — 10€ * 2 = "20"; l\'été…</li></ul><p>•Méthodes [1/2] #concertation</p>'
+    )
+    assert _plain_draftail(html) == html == _draftail(html) == _escaped_text_rich_text(html)
+    # Every letter and digit of Unicode (\w) comes back as it is.
+    word = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\w", c))
+    assert _plain_draftail(f"<p>{word}</p>") == _draftail(f"<p>{word}</p>")
+
+
+# What the converter does to what the fast path leaves to it (fast: False), and two cases
+# the fast path takes: lists apart, entity-like text escaped.
+@pytest.mark.parametrize(
+    ("html", "converted", "fast"),
+    [
+        ("<p> a  b </p>", "<p>a b</p>", False),  # whitespace collapsed and stripped
+        ("<p> a</p><ul><li>b </li></ul>", "<p>a</p><ul><li>b</li></ul>", False),
+        ("<p>a\tb</p>", "<p>a b</p>", False),
+        ("<p>a\xa0b</p>", "<p>a\xa0b</p>", False),  # kept, but not printable
+        ("<p>&quot;a&#x27;b&#39;&nbsp;</p>", "<p>\"a'b'\xa0</p>", False),  # decoded
+        ("<p></p><ul><li></li></ul>", "<p></p><ul><li></li></ul>", False),
+        ("<ul></ul>", "<p></p>", False),
+        # Two lists in a row become one.
+        ("<ul><li>a</li></ul><ul><li>b</li></ul>", "<ul><li>a</li><li>b</li></ul>", False),
+        ("<ul><li>a</li></ul><p>b</p><ul><li>c</li></ul>", None, True),
+        ("", "<p></p>", False),
+        ("<p>🎉 ﬁ e\u0301</p>", "<p>🎉 ﬁ e\u0301</p>", False),
+        ("<p>a &amp;amp; &amp;nbsp;</p>", "<p>a &amp;amp; &amp;nbsp;</p>", True),
+    ],
+)
+def test_what_the_converter_changes_is_left_to_it(html, converted, fast):
+    from rencontres.importers.html import _draftail, _escaped_text_rich_text, _plain_draftail
+
+    converted = html if converted is None else converted
+    assert _draftail(html) == converted
+    assert _plain_draftail(html) == (converted if fast else None)
+    if html.isprintable():
+        assert _escaped_text_rich_text(html) == converted
