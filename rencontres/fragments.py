@@ -14,8 +14,10 @@ Wagtail's publish, unpublish and move signals). A request reads the generation o
 used. So a publication reaches every process at once, as a purge would, and nothing is
 ever stale by more than the request that was running when it happened.
 
-No whole response is kept: a fragment never depends on who asks (logged-in editors see
-the same chrome) nor on the time (nothing derived from « now » is memoised here).
+No whole response is kept here (the open-data files are, by
+:class:`rencontres.public.opendata.OpenDataMiddleware`, under the same generation): a
+fragment never depends on who asks (logged-in editors see the same chrome) nor on the
+time (nothing derived from « now » is memoised here).
 
 When the shared cache is unreachable there is no generation: every fragment is computed
 as if nothing were memoised (slower, never wrong). Outside a request (tasks, commands)
