@@ -306,7 +306,65 @@ _LIST_TAGS = frozenset({"ul", "ol"})
 _CONTAINER_TAGS = frozenset({"ul", "ol", "p", "div"})
 
 
+# Descriptions _lines_from_html reads without the parser: adjacent <p> and <ul>/<ol>
+# blocks (nothing between them), a <p> holding runs of text, <strong>/<b>/<em>/<i> of
+# text (no attribute) and <br> (<br/>, <br />), a list holding <li> of text only. A run
+# of text is not blank (libxml2 drops some whitespace-only text nodes) and holds no
+# "<", ">" or "&" but the entities &amp; &lt; &gt; (the parser decodes every entity);
+# the whole input is printable (no control character, line break, tab or no-break
+# space for the parser to alter). The parser reads such HTML back as it is written.
+_FAST_CHAR = r"(?:[^<>&]|&(?:amp|lt|gt);)"
+_FAST_TEXT = rf" *+(?:[^<>& ]|&(?:amp|lt|gt);){_FAST_CHAR}*+"
+_FAST_INLINE = rf"(?:{_FAST_TEXT}|<(?P<tag>strong|b|em|i)>{_FAST_TEXT}</(?P=tag)>|<br ?/?>)*+"
+_FAST_LIST = rf"<(?P<list>ul|ol)>(?:<li>(?:{_FAST_TEXT})?</li>)*+</(?P=list)>"
+_FAST_RE = re.compile(rf"(?:<p>{_FAST_INLINE}</p>|(?:{_FAST_LIST}))++")
+_FAST_BLOCK_RE = re.compile(r"<p>(.*?)</p>|<(ul|ol)>(.*?)</\2>")
+_FAST_ITEM_RE = re.compile(r"<li>(.*?)</li>")
+_FAST_TOKEN_RE = re.compile(r"<br ?/?>|<(strong|b|em|i)>([^<]*)</\1>|[^<]+")
+
+
+def _unescape_fast(text):
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _lines_from_simple_html(html):
+    """:func:`_lines_from_html` of ``html`` matching :data:`_FAST_RE`, worked out
+    without the parser; None for any other HTML."""
+    if not html.isprintable() or not _FAST_RE.fullmatch(html):
+        return None
+    lines = []
+    for block in _FAST_BLOCK_RE.finditer(html):
+        content = block.group(1)
+        if content is None:  # a list: the "li" branch of walk()
+            for item in _FAST_ITEM_RE.findall(block.group(3)):
+                text = _clean_text(_unescape_fast(item))
+                if text:
+                    lines.append(_Line("item", _BULLET_RE.sub("", text, count=1)))
+            continue
+        text, fragment = [], []  # _inline_chunks(): raw runs are _escape(their text)
+        for token in _FAST_TOKEN_RE.finditer(content):
+            raw = token.group(0)
+            if raw[0] != "<":
+                text.append(_unescape_fast(raw))
+                fragment.append(raw)
+            elif token.group(1):
+                text.append(_unescape_fast(token.group(2)))
+                fragment.append(f"<{token.group(1)}>{token.group(2)}</{token.group(1)}>")
+            else:  # <br>
+                _classify("".join(text), "".join(fragment), lines)
+                text, fragment = [], []
+        _classify("".join(text), "".join(fragment), lines)
+    return lines
+
+
 def _lines_from_html(html):
+    lines = _lines_from_simple_html(html)
+    if lines is not None:
+        return lines
+    return _lines_from_parsed_html(html)
+
+
+def _lines_from_parsed_html(html):
     soup, root = parse_html(html)
     for tag in _tags(soup, _DROP):
         tag.decompose()
