@@ -17,6 +17,7 @@ data, with block ids.
 """
 
 import functools
+import logging
 import re
 import unicodedata
 import uuid
@@ -25,7 +26,9 @@ from bs4 import Comment, NavigableString, Tag
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
 from ..blocks import RICH_TEXT_FEATURES
-from ..text import parse_html
+from ..text import html_lines, parse_html
+
+logger = logging.getLogger(__name__)
 
 SECTION_HEADINGS = {
     "pourquoi": "Pourquoi ?",
@@ -147,10 +150,18 @@ def _plain_draftail(html):
 
 
 def _draftail(html):
-    """``html`` as Draftail's converter writes it back, block keys left out."""
+    """``html`` as Draftail's converter writes it back, block keys left out.
+
+    Markup the converter cannot read (a list inside an unclosed ``<i>``: it stops on an
+    assertion) keeps its text, one paragraph per line, rather than stopping the import."""
     converter = _contentstate()
-    html = converter.to_database_format(converter.from_database_format(html))
-    return strip_block_keys(html).strip()
+    try:
+        state = converter.from_database_format(html)
+    except Exception:  # noqa: BLE001 - whatever the converter trips on, the text is kept
+        logger.info("rich text the converter cannot read, kept as text: %.200r", html)
+        text = "".join(f"<p>{_escape(line)}</p>" for line in html_lines(html))
+        state = converter.from_database_format(text)
+    return strip_block_keys(converter.to_database_format(state)).strip()
 
 
 def _allowed_tags(html):

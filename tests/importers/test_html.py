@@ -330,3 +330,21 @@ def test_what_the_converter_changes_is_left_to_it(html, converted, fast):
     assert _plain_draftail(html) == (converted if fast else None)
     if html.isprintable():
         assert _escaped_text_rich_text(html) == converted
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<i>Le quartier<ul><li>Habitants</li></ul>",
+        "<p>Intro</p><b>Pourquoi ?<ul><li>Comprendre</li><li>Agir</li></ul>",
+    ],
+)
+def test_markup_draftail_cannot_read_keeps_its_text(html):
+    """Draftail's converter stops on an assertion for a list inside an unclosed inline
+    style: the description keeps its words instead of stopping the whole import."""
+    blocks = description_blocks(html)
+    assert [block["type"] for block in blocks] == ["texte"]
+    text = blocks[0]["value"]
+    assert text.startswith("<p>") and text.endswith("</p>")
+    for word in ("Habitants",) if "quartier" in html else ("Intro", "Comprendre", "Agir"):
+        assert word in text
