@@ -32,7 +32,9 @@ def headers(response):
     return dict(response.items())
 
 
-class ServedFromMemoryTests(TestCase):
+class OpenDataTestCase(TestCase):
+    """One published rencontre; caches, fragments and kept files emptied."""
+
     @classmethod
     def setUpTestData(cls):
         cls.home, cls.index = build_site()
@@ -43,6 +45,8 @@ class ServedFromMemoryTests(TestCase):
         fragments.reset()
         opendata._kept.clear()  # each process keeps them: not from another test
 
+
+class ServedFromMemoryTests(OpenDataTestCase):
     def get(self, url, **extra):
         return self.client.get(url, **HTTPS, **extra)
 
@@ -180,18 +184,11 @@ def connections_kept_open():
         request_finished.connect(close_old_connections)
 
 
-class BeforeDjangoTests(TestCase):
+class BeforeDjangoTests(OpenDataTestCase):
     """``with_kept_files``: the WSGI application of ``rencontres_site/wsgi.py``."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.home, cls.index = build_site()
-        cls.page = publish(RencontrePageFactory(parent=cls.index, title="Atelier du Gier"))
-
     def setUp(self):
-        cache.clear()
-        fragments.reset()
-        opendata._kept.clear()
+        super().setUp()
         self.application = opendata.with_kept_files(WSGIHandler())
 
     def call(self, url, **extra):
