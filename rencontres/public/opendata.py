@@ -497,7 +497,10 @@ def with_kept_files(application):
 
     def kept_files_application(environ, start_response):
         entry = None
-        if not any(name in environ for name in CONDITIONAL_HEADERS):
+        # Every request passes here: the set of kept paths first, the rest only then.
+        if environ.get("PATH_INFO") in _kept.paths and not any(
+            name in environ for name in CONDITIONAL_HEADERS
+        ):
             entry = _kept.find(environ)
         if entry is None:
             return application(environ, start_response)
