@@ -152,16 +152,37 @@ def _plain_draftail(html):
 def _draftail(html):
     """``html`` as Draftail's converter writes it back, block keys left out.
 
-    Markup the converter cannot read (a list inside an unclosed ``<i>``: it stops on an
-    assertion) keeps its text, one paragraph per line, rather than stopping the import."""
+    The converter stops on an assertion where a block sits inside inline styling (a
+    list inside an unclosed ``<i>``): those blocks are taken out of it (the styling of
+    that stretch is lost, its paragraphs and lists kept). Markup it still cannot read
+    keeps its text, one paragraph per line, rather than stopping the import."""
     converter = _contentstate()
     try:
         state = converter.from_database_format(html)
     except Exception:  # noqa: BLE001 - whatever the converter trips on, the text is kept
-        logger.info("rich text the converter cannot read, kept as text: %.200r", html)
-        text = "".join(f"<p>{_escape(line)}</p>" for line in html_lines(html))
-        state = converter.from_database_format(text)
+        try:
+            state = converter.from_database_format(_blocks_out_of_inline(html))
+        except Exception:  # noqa: BLE001
+            logger.info("rich text the converter cannot read, kept as text: %.200r", html)
+            text = "".join(f"<p>{_escape(line)}</p>" for line in html_lines(html))
+            state = converter.from_database_format(text)
     return strip_block_keys(converter.to_database_format(state)).strip()
+
+
+_INLINE_KEPT = ("b", "i", "a")
+_BLOCKS_KEPT = ("p", "ul", "ol", "li", "h3", "h4")
+
+
+def _blocks_out_of_inline(html):
+    """``html`` (tags already reduced to :data:`_KEEP`) without the inline tags that
+    hold a block: their blocks come out to the top, loose text goes into paragraphs."""
+    soup, _root = parse_html(html)
+    for tag in _tags(soup):
+        if tag.name in ("html", "body") or (
+            tag.name in _INLINE_KEPT and tag.find(_BLOCKS_KEPT) is not None
+        ):
+            tag.unwrap()
+    return _wrap_loose_inline(soup)
 
 
 def _allowed_tags(html):

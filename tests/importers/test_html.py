@@ -333,18 +333,45 @@ def test_what_the_converter_changes_is_left_to_it(html, converted, fast):
 
 
 @pytest.mark.parametrize(
-    "html",
+    ("html", "kept"),
     [
-        "<i>Le quartier<ul><li>Habitants</li></ul>",
-        "<p>Intro</p><b>Pourquoi ?<ul><li>Comprendre</li><li>Agir</li></ul>",
+        (
+            "<i>Le quartier<ul><li>Habitants</li></ul>",
+            "<p>Le quartier</p><ul><li>Habitants</li></ul>",
+        ),
+        (
+            "<p>Intro</p><b>Pourquoi ?<ul><li>Comprendre</li><li>Agir</li></ul>",
+            "<p>Intro</p><p>Pourquoi ?</p><ul><li>Comprendre</li><li>Agir</li></ul>",
+        ),
+        (
+            "<p>Avant</p><a href='https://exemple.fr/'>Programme<ol><li>Accueil</li></ol></a>",
+            "<p>Avant</p><p>Programme</p><ol><li>Accueil</li></ol>",
+        ),
     ],
 )
-def test_markup_draftail_cannot_read_keeps_its_text(html):
+def test_markup_draftail_cannot_read_keeps_its_blocks(html, kept):
     """Draftail's converter stops on an assertion for a list inside an unclosed inline
-    style: the description keeps its words instead of stopping the whole import."""
+    style: the description keeps its paragraphs and lists (that stretch's styling is
+    lost) instead of stopping the whole import."""
     blocks = description_blocks(html)
-    assert [block["type"] for block in blocks] == ["texte"]
-    text = blocks[0]["value"]
-    assert text.startswith("<p>") and text.endswith("</p>")
-    for word in ("Habitants",) if "quartier" in html else ("Intro", "Comprendre", "Agir"):
-        assert word in text
+    assert [(block["type"], block["value"]) for block in blocks] == [("texte", kept)]
+
+
+def test_markup_the_converter_still_cannot_read_keeps_its_text(monkeypatch):
+    """Whatever else the converter trips on, the words are kept, a paragraph per line (an item with its bullet, as
+    the seed page writes them)."""
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
+    from rencontres.importers.html import _draftail
+
+    read = ContentstateConverter.from_database_format
+
+    def only_plain_paragraphs(self, html):
+        if "<ul>" in html or "<i>" in html:
+            raise AssertionError("unreadable")
+        return read(self, html)
+
+    monkeypatch.setattr(ContentstateConverter, "from_database_format", only_plain_paragraphs)
+    assert _draftail("<p>Le <i>quartier</i></p><ul><li>Habitants</li></ul>") == (
+        "<p>Le quartier</p><p>•Habitants</p>"
+    )
