@@ -374,7 +374,7 @@ def _keep(generation, key, value):
                 _fragments.popitem(last=False)
 
 
-def memo_html(key, render, size=len):
+def memo_html(key, render, size=len, keep=None):
     """``render()`` (a ``str`` of HTML), kept until the next visible change under ``key``.
 
     For whole parts of pages (the listing's results, a rencontre's content), whose HTML
@@ -387,7 +387,9 @@ def memo_html(key, render, size=len):
       request renders it again, with its image once the storage is back;
     - the store is bounded by ``RENCONTRES_FRAGMENT_CACHE_BYTES`` of text per process,
       least recently used dropped first (``size(value)``: ``len`` of the text, or of
-      the body of a ``(body, headers)`` pair).
+      the body of a ``(body, headers)`` pair);
+    - ``keep(value)``, when given, says whether a value may be kept at all (an API's
+      answer: only a 200).
     """
     global _html_bytes
     from .conf import conf
@@ -404,7 +406,7 @@ def memo_html(key, render, size=len):
             return entry[0]
     value, clean = compute_cleanly(render)
     weight = size(value)
-    if not clean or weight > limit:
+    if not clean or weight > limit or (keep is not None and not keep(value)):
         return value
     with _lock:
         if _fragments_generation == generation and key not in _html:

@@ -25,6 +25,9 @@ rather than ignored: v2 takes none, v3 takes a valid bearer token (an invalid, r
 or inactive user's token is not served as anonymous). :func:`v3_token_required`
 closes a route to anonymous callers (v3 redirects).
 
+:func:`kept_answers`: the anonymous GETs of the v3 rencontres routes answered from
+memory until the next visible change, as v2 keeps its representations.
+
 Apply them to URL patterns with :func:`decorate_api_urls`::
 
     path("api/v2/", decorate_api_urls(api_router.urls, cache_headers)),
@@ -35,11 +38,12 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from wagtail.models import APIToken
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from .. import fragments
 from ..cache import tags as cache_tags
 from ..conf import conf
 
@@ -139,6 +143,68 @@ def v3_parameter_guard(view):
                 ],
             )
         return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+#: The v3 routes (Ninja's ``url_name``) whose answers :func:`kept_answers` keeps: the
+#: rencontres' lists, details and histories (not the change log, which follows the clock
+#: to the second, nor Wagtail's own routes).
+KEPT_V3_ROUTES = frozenset(
+    {"rencontres_list", "rencontre_detail", "rencontre_history", "rencontre_history_version"}
+)
+
+
+def kept_answers(view):
+    """Keep the answers of :data:`KEPT_V3_ROUTES` until the next visible change.
+
+    API v3 validates each rencontre through its Pydantic schema on every request (a list
+    of 20: 20 resolvers per item, most of its time). A 200 answered to an anonymous
+    ``GET`` is kept, body and headers, by :func:`rencontres.fragments.memo_html`, keyed by
+    the route, the path, the query parameters (in any order) and
+    :func:`~rencontres.fragments.request_parts` (address, language, minute: ``is_past``
+    follows the clock); the same request is answered from it until the next publication.
+    Other answers, callers with a token and other routes go to the view every time.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        match = request.resolver_match
+        if (
+            request.method != "GET"
+            or "Authorization" in request.headers
+            or match is None
+            or match.url_name not in KEPT_V3_ROUTES
+        ):
+            return view(request, *args, **kwargs)
+        parameters = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+        key = (
+            "api-v3",
+            match.url_name,
+            request.path,
+            parameters,
+            *fragments.request_parts(request),
+        )
+        fresh = []
+
+        def answer():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            fresh.append(response)
+            if response.streaming:
+                return response.status_code, b"", {}
+            return response.status_code, response.content, dict(response.headers)
+
+        status, content, headers = fragments.memo_html(
+            key,
+            answer,
+            size=lambda value: len(value[1]),
+            keep=lambda value: value[0] == 200 and not fresh[0].streaming,
+        )
+        if fresh:  # answered just now: the view's own response
+            return fresh[0]
+        return HttpResponse(content, status=status, headers=headers)
 
     return wrapped
 

@@ -23,8 +23,8 @@ the rencontres router. Its typed rencontre schema is registered by the rencontre
 app (``RencontresConfig.ready``).
 
 Both are wrapped with the API's cache headers (ETag, Cache-Control, 304); v3 also
-with a guard answering 422 where Wagtail 8.0.1 would answer 500 (see
-rencontres.api.http).
+with a guard answering 422 where Wagtail 8.0.1 would answer 500, and its rencontres
+routes' answers kept until the next publication (see rencontres.api.http).
 
 Security (README « Sécurité »): neither API reads the caller's session (a signed-in
 editor or a visitor who typed a private page's password sees what anyone sees);
@@ -43,6 +43,7 @@ from . import v3 as rencontres_v3
 from .http import (
     cache_headers,
     decorate_api_urls,
+    kept_answers,
     sessionless,
     v2_no_credentials,
     v2_not_found,
@@ -93,5 +94,11 @@ api_v2_urls = (
     *api_v2_urls[1:],
 )
 api_v3_urls = decorate_api_urls(
-    api_v3.urls, cache_headers, v3_token_only, v3_closed_routes, sessionless, v3_parameter_guard
+    api_v3.urls,
+    cache_headers,
+    v3_token_only,
+    v3_closed_routes,
+    sessionless,
+    v3_parameter_guard,
+    kept_answers,
 )

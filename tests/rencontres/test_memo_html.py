@@ -16,13 +16,14 @@ from django.db import connection
 from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import APIToken
 
 from rencontres import fragments
 from rencontres.cache.middleware import etag_of
 from rencontres.faults import log_outage
 from rencontres.public import views
 from tests.clock import NOW, frozen, in_days
-from tests.factories import publish
+from tests.factories import publish, superuser
 
 from .public import card_titles, count_text, rencontre, site, soup, text
 
@@ -273,3 +274,78 @@ class ApiRepresentationTests(RencontresTestCase):
         self.assertFalse(self.client.get(detail).json()["is_past"])
         with time_machine.travel(page.end + dt.timedelta(minutes=1), tick=False):
             self.assertTrue(self.client.get(detail).json()["is_past"])
+
+
+class ApiV3AnswerTests(RencontresTestCase):
+    """API v3's rencontres answers kept until the next publication: the same bytes and
+    headers (rencontres.api.http.kept_answers)."""
+
+    def urls(self):
+        pk = self.pages[2].pk
+        return [
+            "/api/v3/rencontres/",
+            "/api/v3/rencontres/?limit=2&offset=2",
+            "/api/v3/rencontres/?offset=2&limit=2",
+            "/api/v3/rencontres/?departement=42&order=-start",
+            f"/api/v3/rencontres/{pk}/",
+            f"/api/v3/rencontres/{pk}/?rich_text_format=markdown",
+            f"/api/v3/rencontres/{pk}/history/",
+            f"/api/v3/rencontres/{pk}/history/1/",
+        ]
+
+    def test_a_consumer_gets_the_same_answer_found_or_computed(self):
+        for url in self.urls():
+            with self.subTest(url):
+                fragments.reset()
+                computed = self.client.get(url)
+                self.assertEqual(computed.status_code, 200)
+                with CaptureQueriesContext(connection) as queries:
+                    found = self.client.get(url)
+                self.assertEqual(found.content, computed.content)
+                self.assertEqual(dict(found.headers), dict(computed.headers))
+                self.assertEqual(len(queries), 0, [q["sql"][:150] for q in queries])
+        listing = self.client.get("/api/v3/rencontres/?offset=2&limit=2").json()
+        self.assertEqual(listing["count"], 5)
+        self.assertEqual(
+            [item["title"] for item in listing["items"]], ["Atelier n°2", "Atelier n°3"]
+        )
+
+    def test_a_publication_is_seen_on_the_next_request(self):
+        page = self.pages[0]
+        detail = f"/api/v3/rencontres/{page.pk}/"
+        self.client.get(detail)
+        self.client.get("/api/v3/rencontres/")
+        self.client.get(f"{detail}history/")
+        page.title = "Atelier renommé"
+        publish(page)
+        self.assertEqual(self.client.get(detail).json()["title"], "Atelier renommé")
+        titles = [item["title"] for item in self.client.get("/api/v3/rencontres/").json()["items"]]
+        self.assertIn("Atelier renommé", titles)
+        versions = self.client.get(f"{detail}history/").json()
+        self.assertEqual(versions["count"], 2)
+        page.unpublish()
+        self.assertEqual(self.client.get(detail).status_code, 404)
+        self.assertEqual(self.client.get("/api/v3/rencontres/").json()["count"], 4)
+
+    def test_is_past_follows_the_clock(self):
+        page = self.pages[0]
+        detail = f"/api/v3/rencontres/{page.pk}/"
+        self.assertFalse(self.client.get(detail).json()["is_past"])
+        with time_machine.travel(page.end + dt.timedelta(minutes=1), tick=False):
+            self.assertTrue(self.client.get(detail).json()["is_past"])
+
+    def test_errors_and_token_callers_go_to_the_view_every_time(self):
+        bad = "/api/v3/rencontres/?departement=999"
+        self.assertEqual(self.client.get(bad).status_code, 422)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(bad).status_code, 422)
+        self.assertGreater(len(queries), 0)
+        _token, secret = APIToken.create_token(user=superuser(), name="front")
+        self.client.get("/api/v3/rencontres/")
+        with CaptureQueriesContext(connection) as queries:
+            answer = self.client.get(
+                "/api/v3/rencontres/", headers={"Authorization": f"Bearer {secret}"}
+            )
+        self.assertEqual(answer.json()["count"], 5)
+        self.assertIn("no-store", answer["Cache-Control"])
+        self.assertGreater(len(queries), 1)  # the token, then the rencontres themselves

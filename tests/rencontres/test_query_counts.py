@@ -55,8 +55,9 @@ BUDGETS = {
     # the queries checking the parameters (UNMEMOISED_BUDGETS otherwise).
     "API v2 list": 1,
     "API v2 detail": 0,
-    "API v3 list": 5,
-    "API v3 detail": 4,
+    # Whole answers kept until the next publication (rencontres.api.http.kept_answers).
+    "API v3 list": 0,
+    "API v3 detail": 0,
     # The Wagtail Site whose address the Sitemap line names (never the Host header),
     # memoised until the next change.
     "robots.txt": 0,
@@ -76,6 +77,8 @@ UNMEMOISED_BUDGETS = {
     # the rencontres, which a list found in memory saves).
     "API v2 list": 6,
     "API v2 detail": 6,
+    "API v3 list": 5,
+    "API v3 detail": 4,
 }
 
 
