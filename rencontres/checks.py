@@ -13,7 +13,16 @@ rencontres.E005    no ``base.html`` template for ``rencontres/base.html`` to ext
 rencontres.W001    a ``RENCONTRES_*`` setting the plugin does not know (a typo?)
 rencontres.W002    ``OpenDataMiddleware`` not first in ``MIDDLEWARE``, or without
                    ``GenerationMiddleware`` (it would then keep nothing)
+rencontres.W003    ``rencontres.urls`` not in the URLconf (agenda.ics, donnees.csv|json and
+                   carte.geojson answer 404)
+rencontres.W004    an API of the plugin not in the URLconf (or
+                   ``RENCONTRES_API_DETAIL_URL_NAME`` naming no URL)
 =================  =========================================================================
+
+E001 and E004 are also checked by :meth:`~rencontres.apps.RencontresConfig.ready`, before
+the plugin imports anything: without those apps or queues its imports, or Wagtail's
+checks of its models, would fail while Django starts, with a message about something
+else. It raises :exc:`~django.core.exceptions.ImproperlyConfigured` with their text.
 """
 
 import difflib
@@ -22,10 +31,13 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks.base import DEFAULT_TASK_QUEUE_NAME
+from modelsearch.apps import ModelSearchAppConfig
 
 from .conf import SETTINGS, conf
 from .queues import QUEUES
@@ -36,6 +48,11 @@ REQUIRED_APPS = {
     "wagtail.admin": "the editors' admin",
     "wagtail.images": "images of the description and report",
     "wagtail.documents": "documents of the description and report",
+    # Else its Embed model, imported by the embed block, would be taken for one of
+    # wagtailcore's, and makemigrations would ask for a migration inside Wagtail.
+    "wagtail.embeds": "the embed block of the description",
+    # Or modelsearch itself, which Wagtail's search wraps.
+    "wagtail.search": "the public search and the importer's search index updates",
     "wagtail.snippets": "the organisations (a snippet)",
     "wagtail.contrib.routable_page": "the sub-pages of indexes and rencontres "
     "(history, versions, calendars, feeds, open data)",
@@ -64,8 +81,25 @@ def check_installed_apps(app_configs=None, **kwargs):
             id="rencontres.E001",
         )
         for app, why in REQUIRED_APPS.items()
-        if not apps.is_installed(app)
+        if not _is_installed(app)
     ]
+
+
+def _is_installed(app):
+    if app == "wagtail.search":
+        return any(isinstance(config, ModelSearchAppConfig) for config in apps.get_app_configs())
+    return apps.is_installed(app)
+
+
+def raise_startup_errors():
+    """Raise ImproperlyConfigured with the text of E001 and E004, if any: called by
+    :meth:`rencontres.apps.RencontresConfig.ready` before it imports anything."""
+    errors = [*check_installed_apps(), *check_task_queues()]
+    if errors:
+        raise ImproperlyConfigured(
+            "The rencontres plugin cannot start:\n"
+            + "\n".join(f"({error.id}) {error.msg}\n    HINT: {error.hint}" for error in errors)
+        )
 
 
 def _parent_page_types_errors():
@@ -251,3 +285,59 @@ def check_base_template(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+def _reverses(name, **kwargs):
+    try:
+        reverse(name, **kwargs)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@register(Tags.urls)
+def check_urls(app_configs=None, **kwargs):
+    """The URLs the plugin's pages and payloads link to are in the host's URLconf
+    (README « URLs »). Forgotten, no page fails: its links answer 404."""
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return []
+    hint = "Add the README's lines (« Install in your Wagtail project », URLs)"
+    warnings = []
+    if not _reverses("rencontres_calendar", kwargs={"path": ""}):
+        warnings.append(
+            Warning(
+                "rencontres.urls is not in the URLconf: the links of the rencontres' pages "
+                "to their agenda.ics, the listings' donnees.csv and donnees.json and the "
+                "maps' carte.geojson answer 404.",
+                hint=f'{hint}: path("", include("rencontres.urls")) before Wagtail\'s '
+                "pages, inside the same i18n_patterns as them if they have language prefixes.",
+                obj="ROOT_URLCONF",
+                id="rencontres.W003",
+            )
+        )
+    name = conf.API_DETAIL_URL_NAME
+    if not _reverses(name, args=[1]):
+        warnings.append(
+            Warning(
+                f"RENCONTRES_API_DETAIL_URL_NAME {name!r} is not a URL of the URLconf: "
+                "API v2 is not included (api_v2_urls of rencontres.api.urls), or under "
+                "another name; webhook payloads go without their api_url.",
+                hint=f'{hint}: path("api/v2/", api_v2_urls), or set '
+                "RENCONTRES_API_DETAIL_URL_NAME to the name of the rencontres detail of "
+                "your own API router.",
+                obj="ROOT_URLCONF",
+                id="rencontres.W004",
+            )
+        )
+    if not _reverses("wagtailapi_v3:rencontre_detail", kwargs={"page_id": 1}):
+        warnings.append(
+            Warning(
+                "API v3 is not in the URLconf (api_v3_urls of rencontres.api.urls): "
+                "/api/v3/rencontres/ answers 404.",
+                hint=f'{hint}: path("api/v3/", api_v3_urls); or, if you leave it out on '
+                "purpose, SILENCED_SYSTEM_CHECKS = ['rencontres.W004'].",
+                obj="ROOT_URLCONF",
+                id="rencontres.W004",
+            )
+        )
+    return warnings
