@@ -10,6 +10,7 @@ rencontres.E002    ``RENCONTRES_INDEX_PARENT_PAGE_TYPES`` names something that i
 rencontres.E003    a ``RENCONTRES_*`` setting has a value of the wrong kind
 rencontres.E004    the task backend does not accept the plugin's queues (``TASKS``)
 rencontres.E005    no ``base.html`` template for ``rencontres/base.html`` to extend
+rencontres.E006    that ``base.html`` has no ``content`` block (the pages would be empty)
 rencontres.W001    a ``RENCONTRES_*`` setting the plugin does not know (a typo?)
 rencontres.W002    ``OpenDataMiddleware`` not first in ``MIDDLEWARE``, or without
                    ``GenerationMiddleware`` (it would then keep nothing)
@@ -17,6 +18,7 @@ rencontres.W003    ``rencontres.urls`` not in the URLconf (agenda.ics, donnees.c
                    carte.geojson answer 404)
 rencontres.W004    an API of the plugin not in the URLconf (or
                    ``RENCONTRES_API_DETAIL_URL_NAME`` naming no URL)
+rencontres.W005    that ``base.html`` lacks another block the pages fill (``meta``...)
 =================  =========================================================================
 
 E001 and E004 are also checked by :meth:`~rencontres.apps.RencontresConfig.ready`, before
@@ -34,6 +36,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import NoReverseMatch, reverse
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks.base import DEFAULT_TASK_QUEUE_NAME
@@ -261,17 +264,48 @@ def check_task_queues(app_configs=None, **kwargs):
     ]
 
 
+#: The blocks of the host's base.html that rencontres/base.html fills (README « Templates »).
+LAYOUT_BLOCKS = ("title", "meta", "extra_css", "body_class", "breadcrumb", "content", "extra_js")
+
+
+def _block_names(template, depth=0):
+    """The names of the blocks of a Django template and of the templates it extends
+    (by a literal name); None for another engine's template."""
+    nodelist = getattr(getattr(template, "template", None), "nodelist", None)
+    if nodelist is None or depth > 10:
+        return None
+    names = {node.name for node in nodelist.get_nodes_by_type(BlockNode)}
+    for extends in nodelist.get_nodes_by_type(ExtendsNode):
+        parent = extends.parent_name
+        if parent.is_var or not isinstance(parent.var, str):
+            return None  # chosen when rendered: nothing to say
+        try:
+            inherited = _block_names(get_template(parent.var), depth + 1)
+        except TemplateDoesNotExist:
+            return None  # the template engine says so when the page renders
+        if inherited is None:
+            return None
+        names |= inherited
+    return names
+
+
 @register(Tags.templates)
 def check_base_template(app_configs=None, **kwargs):
-    """``rencontres/base.html`` extends ``base.html`` unless the project overrides it."""
+    """``rencontres/base.html`` extends ``base.html`` unless the project overrides it; that
+    ``base.html`` has the blocks it fills."""
     try:
         layout = get_template("rencontres/base.html")
     except TemplateDoesNotExist:
         return []  # not the plugin's layout: E001 and the template engine say more
     if Path(layout.origin.name).resolve() != PLUGIN_LAYOUT:
         return []  # the project's own layout
+    hint = (
+        "Add the blocks to your base.html (README « Install in your Wagtail project », "
+        "Templates), or override rencontres/base.html with your layout and the blocks "
+        f"{', '.join(LAYOUT_BLOCKS)}."
+    )
     try:
-        get_template("base.html")
+        base = get_template("base.html")
     except TemplateDoesNotExist:
         return [
             Error(
@@ -284,7 +318,33 @@ def check_base_template(app_configs=None, **kwargs):
                 id="rencontres.E005",
             )
         ]
-    return []
+    names = _block_names(base)
+    if names is None:
+        return []
+    problems = []
+    if "content" not in names:
+        problems.append(
+            Error(
+                "base.html has no {% block content %}: the plugin's pages (rencontres/base.html "
+                "extends it) would answer 200 with none of their content.",
+                hint=hint,
+                obj="TEMPLATES",
+                id="rencontres.E006",
+            )
+        )
+    missing = [name for name in LAYOUT_BLOCKS if name != "content" and name not in names]
+    if missing:
+        problems.append(
+            Warning(
+                f"base.html has no block {', '.join(missing)}: what the plugin's pages put "
+                "there is not shown (meta: description, canonical URL, Open Graph, feeds "
+                "and structured data; breadcrumb: the path to the page).",
+                hint=hint,
+                obj="TEMPLATES",
+                id="rencontres.W005",
+            )
+        )
+    return problems
 
 
 def _reverses(name, **kwargs):

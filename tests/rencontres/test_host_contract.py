@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -219,6 +220,43 @@ class ChecksTests(SimpleTestCase):
             found = messages()
         self.assertEqual([id_ for id_, _ in found], ["rencontres.W004"])
         self.assertIn("'partenaires:rencontres:detail'", found[0][1])
+
+    def test_a_base_template_without_the_blocks_the_pages_fill(self):
+        # A host's layout whose content block has another name: every page of the plugin
+        # answered 200 with an empty body, and the checks said nothing.
+        engine = settings.TEMPLATES[0]
+        cases = {
+            "<main>{% block body %}{% endblock %}</main>": (
+                ["rencontres.E006", "rencontres.W005"],
+                "title, meta, extra_css, body_class, breadcrumb, extra_js",
+            ),
+            # wagtail start's layout: no meta, no breadcrumb (the README says to add them).
+            "<title>{% block title %}{% endblock %}</title>{% block extra_css %}{% endblock %}"
+            "<body class='{% block body_class %}{% endblock %}'>{% block content %}"
+            "{% endblock %}{% block extra_js %}{% endblock %}": (
+                ["rencontres.W005"],
+                "meta, breadcrumb",
+            ),
+            # Blocks inherited from the layout base.html extends count too.
+            '{% extends "plugin_layout.html" %}': ([], ""),
+        }
+        for layout, (expected, missing) in cases.items():
+            with tempfile.TemporaryDirectory() as folder:
+                Path(folder, "base.html").write_text(layout)
+                engine_dirs = [folder, *engine["DIRS"]]
+                Path(folder, "plugin_layout.html").write_text(
+                    (Path(engine["DIRS"][0]) / "base.html").read_text()
+                )
+                with (
+                    self.subTest(layout=layout),
+                    override_settings(TEMPLATES=[{**engine, "DIRS": engine_dirs}]),
+                ):
+                    found = messages()
+            self.assertEqual([id_ for id_, _ in found], expected)
+            if "rencontres.E006" in expected:
+                self.assertIn("base.html has no {% block content %}", found[0][1])
+            if missing:
+                self.assertIn(f"base.html has no block {missing}", found[-1][1])
 
     def test_no_base_template_to_extend(self):
         engine = settings.TEMPLATES[0]
