@@ -8,12 +8,14 @@ class RencontresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import checks  # registers the host project's checks
+
+        # Missing apps or task queues: named now, before an import below fails with a
+        # message about something else.
+        checks.raise_startup_errors()
         # The layers above the models attach what they own to them (the models
         # import none of these modules).
-        from . import (
-            checks,  # noqa: F401  (registers the host project's checks)
-            fragments,
-        )
+        from . import fragments
         from .admin import panels, preview
         from .api import fields
         from .api.v3 import register_schemas

@@ -10,10 +10,21 @@ rencontres.E002    ``RENCONTRES_INDEX_PARENT_PAGE_TYPES`` names something that i
 rencontres.E003    a ``RENCONTRES_*`` setting has a value of the wrong kind
 rencontres.E004    the task backend does not accept the plugin's queues (``TASKS``)
 rencontres.E005    no ``base.html`` template for ``rencontres/base.html`` to extend
+rencontres.E006    that ``base.html`` has no ``content`` block (the pages would be empty)
 rencontres.W001    a ``RENCONTRES_*`` setting the plugin does not know (a typo?)
 rencontres.W002    ``OpenDataMiddleware`` not first in ``MIDDLEWARE``, or without
                    ``GenerationMiddleware`` (it would then keep nothing)
+rencontres.W003    ``rencontres.urls`` not in the URLconf (agenda.ics, donnees.csv|json and
+                   carte.geojson answer 404)
+rencontres.W004    an API of the plugin not in the URLconf (or
+                   ``RENCONTRES_API_DETAIL_URL_NAME`` naming no URL)
+rencontres.W005    that ``base.html`` lacks another block the pages fill (``meta``...)
 =================  =========================================================================
+
+E001 and E004 are also checked by :meth:`~rencontres.apps.RencontresConfig.ready`, before
+the plugin imports anything: without those apps or queues its imports, or Wagtail's
+checks of its models, would fail while Django starts, with a message about something
+else. It raises :exc:`~django.core.exceptions.ImproperlyConfigured` with their text.
 """
 
 import difflib
@@ -22,10 +33,14 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.template.loader_tags import BlockNode, ExtendsNode
+from django.urls import NoReverseMatch, reverse
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks.base import DEFAULT_TASK_QUEUE_NAME
+from modelsearch.apps import ModelSearchAppConfig
 
 from .conf import SETTINGS, conf
 from .queues import QUEUES
@@ -36,6 +51,11 @@ REQUIRED_APPS = {
     "wagtail.admin": "the editors' admin",
     "wagtail.images": "images of the description and report",
     "wagtail.documents": "documents of the description and report",
+    # Else its Embed model, imported by the embed block, would be taken for one of
+    # wagtailcore's, and makemigrations would ask for a migration inside Wagtail.
+    "wagtail.embeds": "the embed block of the description",
+    # Or modelsearch itself, which Wagtail's search wraps.
+    "wagtail.search": "the public search and the importer's search index updates",
     "wagtail.snippets": "the organisations (a snippet)",
     "wagtail.contrib.routable_page": "the sub-pages of indexes and rencontres "
     "(history, versions, calendars, feeds, open data)",
@@ -64,8 +84,25 @@ def check_installed_apps(app_configs=None, **kwargs):
             id="rencontres.E001",
         )
         for app, why in REQUIRED_APPS.items()
-        if not apps.is_installed(app)
+        if not _is_installed(app)
     ]
+
+
+def _is_installed(app):
+    if app == "wagtail.search":
+        return any(isinstance(config, ModelSearchAppConfig) for config in apps.get_app_configs())
+    return apps.is_installed(app)
+
+
+def raise_startup_errors():
+    """Raise ImproperlyConfigured with the text of E001 and E004, if any: called by
+    :meth:`rencontres.apps.RencontresConfig.ready` before it imports anything."""
+    errors = [*check_installed_apps(), *check_task_queues()]
+    if errors:
+        raise ImproperlyConfigured(
+            "The rencontres plugin cannot start:\n"
+            + "\n".join(f"({error.id}) {error.msg}\n    HINT: {error.hint}" for error in errors)
+        )
 
 
 def _parent_page_types_errors():
@@ -227,17 +264,48 @@ def check_task_queues(app_configs=None, **kwargs):
     ]
 
 
+#: The blocks of the host's base.html that rencontres/base.html fills (README « Templates »).
+LAYOUT_BLOCKS = ("title", "meta", "extra_css", "body_class", "breadcrumb", "content", "extra_js")
+
+
+def _block_names(template, depth=0):
+    """The names of the blocks of a Django template and of the templates it extends
+    (by a literal name); None for another engine's template."""
+    nodelist = getattr(getattr(template, "template", None), "nodelist", None)
+    if nodelist is None or depth > 10:
+        return None
+    names = {node.name for node in nodelist.get_nodes_by_type(BlockNode)}
+    for extends in nodelist.get_nodes_by_type(ExtendsNode):
+        parent = extends.parent_name
+        if parent.is_var or not isinstance(parent.var, str):
+            return None  # chosen when rendered: nothing to say
+        try:
+            inherited = _block_names(get_template(parent.var), depth + 1)
+        except TemplateDoesNotExist:
+            return None  # the template engine says so when the page renders
+        if inherited is None:
+            return None
+        names |= inherited
+    return names
+
+
 @register(Tags.templates)
 def check_base_template(app_configs=None, **kwargs):
-    """``rencontres/base.html`` extends ``base.html`` unless the project overrides it."""
+    """``rencontres/base.html`` extends ``base.html`` unless the project overrides it; that
+    ``base.html`` has the blocks it fills."""
     try:
         layout = get_template("rencontres/base.html")
     except TemplateDoesNotExist:
         return []  # not the plugin's layout: E001 and the template engine say more
     if Path(layout.origin.name).resolve() != PLUGIN_LAYOUT:
         return []  # the project's own layout
+    hint = (
+        "Add the blocks to your base.html (README « Install in your Wagtail project », "
+        "Templates), or override rencontres/base.html with your layout and the blocks "
+        f"{', '.join(LAYOUT_BLOCKS)}."
+    )
     try:
-        get_template("base.html")
+        base = get_template("base.html")
     except TemplateDoesNotExist:
         return [
             Error(
@@ -250,4 +318,86 @@ def check_base_template(app_configs=None, **kwargs):
                 id="rencontres.E005",
             )
         ]
-    return []
+    names = _block_names(base)
+    if names is None:
+        return []
+    problems = []
+    if "content" not in names:
+        problems.append(
+            Error(
+                "base.html has no {% block content %}: the plugin's pages (rencontres/base.html "
+                "extends it) would answer 200 with none of their content.",
+                hint=hint,
+                obj="TEMPLATES",
+                id="rencontres.E006",
+            )
+        )
+    missing = [name for name in LAYOUT_BLOCKS if name != "content" and name not in names]
+    if missing:
+        problems.append(
+            Warning(
+                f"base.html has no block {', '.join(missing)}: what the plugin's pages put "
+                "there is not shown (meta: description, canonical URL, Open Graph, feeds "
+                "and structured data; breadcrumb: the path to the page).",
+                hint=hint,
+                obj="TEMPLATES",
+                id="rencontres.W005",
+            )
+        )
+    return problems
+
+
+def _reverses(name, **kwargs):
+    try:
+        reverse(name, **kwargs)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@register(Tags.urls)
+def check_urls(app_configs=None, **kwargs):
+    """The URLs the plugin's pages and payloads link to are in the host's URLconf
+    (README « URLs »). Forgotten, no page fails: its links answer 404."""
+    if not getattr(settings, "ROOT_URLCONF", None):
+        return []
+    hint = "Add the README's lines (« Install in your Wagtail project », URLs)"
+    warnings = []
+    if not _reverses("rencontres_calendar", kwargs={"path": ""}):
+        warnings.append(
+            Warning(
+                "rencontres.urls is not in the URLconf: the links of the rencontres' pages "
+                "to their agenda.ics, the listings' donnees.csv and donnees.json and the "
+                "maps' carte.geojson answer 404.",
+                hint=f'{hint}: path("", include("rencontres.urls")) before Wagtail\'s '
+                "pages, inside the same i18n_patterns as them if they have language prefixes.",
+                obj="ROOT_URLCONF",
+                id="rencontres.W003",
+            )
+        )
+    name = conf.API_DETAIL_URL_NAME
+    if not _reverses(name, args=[1]):
+        warnings.append(
+            Warning(
+                f"RENCONTRES_API_DETAIL_URL_NAME {name!r} is not a URL of the URLconf: "
+                "API v2 is not included (api_v2_urls of rencontres.api.urls), or under "
+                "another name; webhook payloads go without their api_url.",
+                hint=f'{hint}: path("api/v2/", api_v2_urls), or set '
+                "RENCONTRES_API_DETAIL_URL_NAME to the name of the rencontres detail of "
+                "your own API router.",
+                obj="ROOT_URLCONF",
+                id="rencontres.W004",
+            )
+        )
+    if not _reverses("wagtailapi_v3:rencontre_detail", kwargs={"page_id": 1}):
+        warnings.append(
+            Warning(
+                "API v3 is not in the URLconf (api_v3_urls of rencontres.api.urls): "
+                "/api/v3/rencontres/ answers 404.",
+                hint=f'{hint}: path("api/v3/", api_v3_urls); or, if you leave it out on '
+                "purpose, SILENCED_SYSTEM_CHECKS = ['rencontres.W004'].",
+                obj="ROOT_URLCONF",
+                id="rencontres.W004",
+            )
+        )
+    return warnings

@@ -6,15 +6,20 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.conf import settings
 from django.core import checks
 from django.test import SimpleTestCase, TestCase, override_settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
 from wagtail.models import Page
 
 import rencontres.queues
+from rencontres.api.urls import api_v2_urls, api_v3_urls
 from rencontres.conf import SETTINGS
 from rencontres.models import RencontreIndexPage, RencontrePage
 from tests.factories import build_site
@@ -35,36 +40,66 @@ def messages(**kwargs):
     ]
 
 
+def check_in_process(change):
+    """``manage.py check`` in a new process under ``tests.plugin_settings`` changed by
+    ``change`` (Python acting on ``values``, the settings' dict)."""
+    script = (
+        "import django\n"
+        "from django.conf import settings\n"
+        "from django.core.management import call_command\n"
+        "import tests.plugin_settings as base\n"
+        "values = {name: getattr(base, name) for name in dir(base) if name.isupper()}\n"
+        f"{change}"
+        "settings.configure(**values)\n"
+        "django.setup()\n"
+        "call_command('check')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+
+
+def urlconf(patterns):
+    """A host's URLconf holding ``patterns``, for ``ROOT_URLCONF``."""
+    module = ModuleType("host_urls")
+    module.urlpatterns = patterns
+    return module
+
+
 class ChecksTests(SimpleTestCase):
     def test_these_settings_pass(self):
         self.assertEqual(messages(), [])
 
-    def test_a_missing_app_is_named(self):
-        # In a process of its own: Wagtail's apps cannot be made ready twice in one.
-        script = (
-            "import django, sys\n"
-            "from django.conf import settings\n"
-            "from django.core.management import call_command\n"
-            "import tests.plugin_settings as base\n"
-            "values = {name: getattr(base, name) for name in dir(base) if name.isupper()}\n"
-            "values['INSTALLED_APPS'] = [a for a in values['INSTALLED_APPS'] if a != 'dsfr']\n"
-            "settings.configure(**values)\n"
-            "django.setup()\n"
-            "call_command('check')\n"
-        )
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT
+    def test_what_breaks_the_start_is_named_before_it_does(self):
+        # Without these apps or the plugin's task queues the plugin's own imports, or
+        # Wagtail's checks of its models, fail while Django starts, with a message about
+        # something else (a model without an app, an invalid queue): RencontresConfig.ready
+        # names each first. In a process of its own: apps cannot be made ready twice.
+        gone = ("dsfr", "wagtail_localize", "wagtail.search", "wagtail.images", "wagtail.embeds")
+        result = check_in_process(
+            "values['INSTALLED_APPS'] = "
+            f"[a for a in values['INSTALLED_APPS'] if a not in {gone!r}]\n"
+            "del values['TASKS']\n"
         )
         self.assertEqual(result.returncode, 1, result.stderr)
+        last = result.stderr[result.stderr.index("ImproperlyConfigured: ") :]
+        self.assertTrue(last.startswith("ImproperlyConfigured: The rencontres plugin cannot start"))
         self.assertIn(
-            "INSTALLED_APPS: (rencontres.E001) 'dsfr' is missing from INSTALLED_APPS: the "
-            "rencontres plugin needs it for the DSFR template tags of the block previews "
-            "(django-dsfr).",
-            result.stderr,
+            "(rencontres.E001) 'dsfr' is missing from INSTALLED_APPS: the rencontres plugin "
+            "needs it for the DSFR template tags of the block previews (django-dsfr).",
+            last,
         )
-        self.assertIn("System check identified 1 issue", result.stderr)
+        for app in gone:
+            self.assertIn(f"(rencontres.E001) '{app}' is missing from INSTALLED_APPS", last)
+        self.assertIn(f"HINT: Add '{gone[-1]}' to INSTALLED_APPS", last)
+        self.assertIn(
+            "(rencontres.E004) The task backend TASKS['default'] does not accept the "
+            "rencontres plugin's queues 'purge', 'translations', 'webhooks'",
+            last,
+        )
+        self.assertIn("rencontres.queues.QUEUES", last)
 
     def test_parent_page_types_must_be_page_models(self):
         cases = {
@@ -148,6 +183,80 @@ class ChecksTests(SimpleTestCase):
             self.assertEqual([id_ for id_, _ in found], ["rencontres.W002"] * len(expected))
             for (_id, text), words in zip(found, expected, strict=True):
                 self.assertIn(words, text)
+
+    def test_the_urls_the_pages_and_payloads_link_to(self):
+        # Forgotten, no page fails: its links to agenda.ics, donnees.csv and the map's
+        # carte.geojson answer 404, and webhook payloads lose their api_url.
+        pages = path("", include(wagtail_urls))
+        apis = [path("api/v2/", api_v2_urls), path("api/v3/", api_v3_urls)]
+        files = path("", include("rencontres.urls"))
+        cases = (
+            ([*apis, files, pages], []),
+            ([*apis, pages], ["rencontres.W003"]),
+            ([files, pages], ["rencontres.W004", "rencontres.W004"]),
+            ([apis[0], files, pages], ["rencontres.W004"]),
+        )
+        for patterns, expected in cases:
+            with (
+                self.subTest(patterns=patterns),
+                override_settings(ROOT_URLCONF=urlconf(patterns)),
+            ):
+                found = messages()
+            self.assertEqual([id_ for id_, _ in found], expected)
+        with override_settings(ROOT_URLCONF=urlconf([*apis, pages])):
+            (_, text), *_ = messages()
+        self.assertIn("rencontres.urls is not in the URLconf", text)
+        self.assertIn("agenda.ics", text)
+        with override_settings(ROOT_URLCONF=urlconf([files, pages])):
+            v2, v3 = (text for _, text in messages())
+        self.assertIn("RENCONTRES_API_DETAIL_URL_NAME", v2)
+        self.assertIn("'wagtailapi:rencontres:detail'", v2)
+        self.assertIn("api_v3_urls", v3)
+        # A host's own API router under another name says so in the setting.
+        with override_settings(
+            ROOT_URLCONF=urlconf([*apis, files, pages]),
+            RENCONTRES_API_DETAIL_URL_NAME="partenaires:rencontres:detail",
+        ):
+            found = messages()
+        self.assertEqual([id_ for id_, _ in found], ["rencontres.W004"])
+        self.assertIn("'partenaires:rencontres:detail'", found[0][1])
+
+    def test_a_base_template_without_the_blocks_the_pages_fill(self):
+        # A host's layout whose content block has another name: every page of the plugin
+        # answered 200 with an empty body, and the checks said nothing.
+        engine = settings.TEMPLATES[0]
+        cases = {
+            "<main>{% block body %}{% endblock %}</main>": (
+                ["rencontres.E006", "rencontres.W005"],
+                "title, meta, extra_css, body_class, breadcrumb, extra_js",
+            ),
+            # wagtail start's layout: no meta, no breadcrumb (the README says to add them).
+            "<title>{% block title %}{% endblock %}</title>{% block extra_css %}{% endblock %}"
+            "<body class='{% block body_class %}{% endblock %}'>{% block content %}"
+            "{% endblock %}{% block extra_js %}{% endblock %}": (
+                ["rencontres.W005"],
+                "meta, breadcrumb",
+            ),
+            # Blocks inherited from the layout base.html extends count too.
+            '{% extends "plugin_layout.html" %}': ([], ""),
+        }
+        for layout, (expected, missing) in cases.items():
+            with tempfile.TemporaryDirectory() as folder:
+                Path(folder, "base.html").write_text(layout)
+                engine_dirs = [folder, *engine["DIRS"]]
+                Path(folder, "plugin_layout.html").write_text(
+                    (Path(engine["DIRS"][0]) / "base.html").read_text()
+                )
+                with (
+                    self.subTest(layout=layout),
+                    override_settings(TEMPLATES=[{**engine, "DIRS": engine_dirs}]),
+                ):
+                    found = messages()
+            self.assertEqual([id_ for id_, _ in found], expected)
+            if "rencontres.E006" in expected:
+                self.assertIn("base.html has no {% block content %}", found[0][1])
+            if missing:
+                self.assertIn(f"base.html has no block {missing}", found[-1][1])
 
     def test_no_base_template_to_extend(self):
         engine = settings.TEMPLATES[0]
