@@ -32,6 +32,8 @@ MAX_ID = 2**63 - 1
 PERIODS = {"upcoming": Period.UPCOMING, "past": Period.PAST}
 
 _ORDER_RE = re.compile(r"^-?[a-z_]+(,-?[a-z_]+)*$")
+#: How a date parameter starts (pydantic would read a number as a Unix time).
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 class FilterError(ValueError):
@@ -123,6 +125,29 @@ class RencontreQuery(Schema):
             + ". Par défaut : start (et -start pour period=past)."
         ),
     )
+
+    @field_validator("start_after", "start_before", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        # Pydantic reads a number as a Unix time: 20300316 (a date without its hyphens)
+        # would be 23 August 1970.
+        if isinstance(value, str) and not _ISO_DATE_RE.match(value):
+            raise ValueError(str(_("Date attendue au format AAAA-MM-JJ.")))
+        return value
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def _iso_datetime(cls, value):
+        if isinstance(value, str) and not _ISO_DATE_RE.match(value):
+            raise ValueError(
+                str(
+                    _(
+                        "Date attendue au format AAAA-MM-JJ, ou date et heure ISO 8601 "
+                        "(AAAA-MM-JJTHH:MM:SS+01:00)."
+                    )
+                )
+            )
+        return value
 
     @field_validator("search")
     @classmethod

@@ -127,10 +127,16 @@ def history_api_path(request, page, number=None):
         return None
 
 
+#: The values of Wagtail's ``search_operator`` (its search backend raises a ValueError,
+#: a 500, on any other; it reads them in any case).
+SEARCH_OPERATORS = frozenset({"and", "or"})
+
+
 class SafeParametersMixin:
-    """400 for what Wagtail's endpoints would pass to PostgreSQL and answer with a 500:
-    a NUL character in a parameter, an offset beyond the database's integers; 404 for
-    an id beyond them in the path (SQLite cannot even compare it)."""
+    """400 for what Wagtail's endpoints would pass to PostgreSQL or its search backend
+    and answer with a 500: a NUL character in a parameter, an offset beyond the
+    database's integers, a ``search_operator`` other than ``and`` or ``or``; 404 for an
+    id beyond the integers in the path (SQLite cannot even compare it)."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -138,6 +144,9 @@ class SafeParametersMixin:
             if name in kwargs and int(kwargs[name]) > MAX_ID:
                 raise Http404(f"no {name} {kwargs[name]}")
         errors = unsafe_parameters(request.GET)
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator.lower() not in SEARCH_OPERATORS:
+            errors.append(("search_operator", "must be 'and' or 'or'"))
         if errors:
             raise BadRequestError("; ".join(f"{name}: {message}" for name, message in errors))
 
@@ -163,7 +172,9 @@ class RencontreListMixin(SafeParametersMixin):
         return history_api_path(self.request, page)
 
     def serves_rencontres(self, queryset):
-        return issubclass(queryset.model, RencontrePage)
+        # Search results without a model: Wagtail's answer to an empty ?search=.
+        model = getattr(queryset, "model", None)
+        return isinstance(model, type) and issubclass(model, RencontrePage)
 
     def check_query_parameters(self, queryset):
         if not self.serves_rencontres(queryset):

@@ -10,7 +10,7 @@ them with a message); ``manage.py repair_rencontre_dates`` finds rows written be
 
 Importable by every layer without loading models. Comparisons of aware datetimes
 never overflow (Python subtracts them); converting year 1 or 9999 to another zone
-can, so nothing here converts.
+can, so nothing here converts a value before it is clamped.
 """
 
 import datetime as dt
@@ -75,9 +75,11 @@ def clamp_day(day):
 
 def clamp_instant(value):
     """The aware ``value`` brought within :data:`EARLIEST` and :data:`LATEST` (a
-    filter's instant, such as ``updated_since``): the same rencontres match, and the
-    database never receives a year it cannot convert (SQLite stores UTC text)."""
-    return min(max(value, EARLIEST), LATEST)
+    filter's instant, such as ``updated_since``), in UTC: the same rencontres match,
+    and the database never receives a year it cannot convert (SQLite stores UTC text)
+    nor an offset it refuses (Python reads up to ±23:59, PostgreSQL takes ±15:59).
+    Within those bounds the conversion cannot overflow."""
+    return min(max(value, EARLIEST), LATEST).astimezone(dt.UTC)
 
 
 def zone_names(extra=()):

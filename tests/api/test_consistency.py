@@ -67,6 +67,35 @@ class VerdictTests(TestCase):
             json.loads(self.client.get("/api/v2/nowhere/").content)["message"], "not found"
         )
 
+    def test_a_number_is_not_a_date_for_either(self):
+        # Pydantic reads a number as a Unix time: start_after=20300316 (a date without
+        # its hyphens) meant 23 August 1970 and listed everything, with a 200.
+        cases = {
+            "start_after=20300316": "AAAA-MM-JJ",
+            "start_before=0": "AAAA-MM-JJ",
+            "updated_since=1764489600": "ISO 8601",
+            "updated_since=1.5": "ISO 8601",
+        }
+        for query, expected in cases.items():
+            with self.subTest(query=query):
+                v2, v3 = self.assert_both_refuse(f"?{query}")
+                name = query.split("=")[0]
+                self.assertIn(name, v2["message"])
+                self.assertIn(expected, v2["message"])
+                self.assertEqual(v3["errors"][0]["loc"], ["query", name])
+                self.assertIn(expected, v3["errors"][0]["msg"])
+
+    def test_iso_dates_still_pass_on_both(self):
+        for query in (
+            "?start_after=2030-03-16",
+            "?start_before=2030-03-16",
+            "?updated_since=2030-03-16",
+            "?updated_since=2030-03-16T10:00:00%2B01:00",
+            "?updated_since=2030-03-16T10:00:00Z",
+        ):
+            v2, v3 = self.verdicts(query)
+            self.assertEqual((v2.status_code, v3.status_code), (200, 200), query)
+
     def test_valid_parameters_still_pass_on_both(self):
         v2, v3 = self.verdicts("?departement=988&limit=1&_=1")
         self.assertEqual((v2.status_code, v3.status_code), (200, 200))

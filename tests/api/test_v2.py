@@ -422,6 +422,26 @@ class BadParameterTests(TestCase):
         response = self.client.get("/api/v2/pages/?type=rencontres.RencontrePage&start=hier")
         self.assertEqual(response.status_code, 400)
 
+    def test_wagtail_endpoints_refuse_an_unknown_search_operator(self):
+        # Wagtail's search backend raised a ValueError on it: a 500 (v3 answers 422).
+        for endpoint in ("pages", "images", "documents"):
+            with self.subTest(endpoint=endpoint):
+                response = self.client.get(f"/api/v2/{endpoint}/?search=a&search_operator=xx")
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertEqual(
+                    response.json(), {"message": "search_operator: must be 'and' or 'or'"}
+                )
+                response = self.client.get(f"/api/v2/{endpoint}/?search=a&search_operator=OR")
+                self.assertEqual(response.status_code, 200, response.content)
+
+    def test_an_empty_search_of_pages_is_an_empty_list(self):
+        # As for images and documents (Wagtail searches nothing); it was a 500 on pages.
+        for endpoint in ("pages", "images", "documents"):
+            with self.subTest(endpoint=endpoint):
+                response = self.client.get(f"/api/v2/{endpoint}/?search=")
+                self.assertEqual(response.status_code, 200, response.content)
+                self.assertEqual(response.json(), {"meta": {"total_count": 0}, "items": []})
+
     def test_unknown_rencontre_is_a_404(self):
         response = self.client.get(f"{V2}987654/")
         self.assertEqual(response.status_code, 404)

@@ -236,6 +236,31 @@ def test_both_apis_clamp_dates_outside_the_years_allowed(client, index, api, que
     assert [item["meta"]["slug"] for item in response.json()["items"]] == expected
 
 
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [
+        # Python reads offsets up to ±23:59; PostgreSQL takes ±15:59 at most and refused
+        # the rest with a DataError (a 500 on both APIs).
+        ("+16:00", ["atelier"]),
+        ("-23:59", ["atelier"]),
+        ("+23:59", ["atelier"]),
+        ("+14:00", ["atelier"]),
+    ],
+)
+@pytest.mark.parametrize("api", ["/api/v2/rencontres/", "/api/v3/rencontres/"])
+def test_both_apis_take_any_offset_python_reads(client, index, api, offset, expected):
+    page = RencontrePageFactory(parent=index, slug="atelier")
+    page.save_revision().publish()
+    since = "2025-03-01T10:00:00" + offset.replace("+", "%2B")
+    response = client.get(f"{api}?updated_since={since}")
+    assert response.status_code == 200, response.content
+    assert [item["meta"]["slug"] for item in response.json()["items"]] == expected
+    # The same instant, later than every publication: nothing.
+    response = client.get(f"{api}?updated_since=2100-12-31T23:00:00{offset.replace('+', '%2B')}")
+    assert response.status_code == 200, response.content
+    assert response.json()["items"] == []
+
+
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
 def test_the_listing_form_refuses_them_with_a_message(client, index, value):
     RencontrePageFactory(parent=index, title="Atelier du printemps")
