@@ -12,7 +12,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -417,9 +417,10 @@ class RencontrePage(PublicPageMixin, RoutablePageMixin, Page):
     def history_route(self, request):
         return view(f"{HISTORY_VIEWS}.history_list")(request, self)
 
-    @path("changements/<int:number>/", name="rencontre_history_version")
+    # A version's one address: « 02/ » is not another one of version 2.
+    @re_path(r"^changements/(?P<number>[1-9][0-9]*)/$", name="rencontre_history_version")
     def history_version_route(self, request, number):
-        return view(f"{HISTORY_VIEWS}.history_version")(request, self, number)
+        return view(f"{HISTORY_VIEWS}.history_version")(request, self, int(number))
 
     @path("changements/feed/", name="rencontre_history_feed")
     def history_feed_route(self, request):

@@ -237,7 +237,8 @@ class SeedHistoryTests(TestCase):
         self.assertTrue(all(not lines["removed"] for lines in changes.values()))
 
     def test_versions_that_do_not_exist_are_404(self):
-        for suffix in ("3/", "0/", "99999999999999999999/"):
+        # « 02 » or « +2 » is not a second address of version 2.
+        for suffix in ("3/", "0/", "00/", "02/", "+2/", "99999999999999999999/"):
             with self.subTest(suffix=suffix):
                 response = self.client.get(history_url(self.page, suffix))
                 self.assertEqual(response.status_code, 404)
