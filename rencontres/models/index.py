@@ -14,9 +14,10 @@ from ..conf import conf
 from ..fragments import PublicPageMixin
 from ..routing import OPENDATA_VIEWS, PUBLIC_VIEWS, view
 from ..sanitize import single_line_errors
+from .revisions import KeepsPublishedRevisionsMixin
 
 
-class RencontreIndexPage(PublicPageMixin, RoutablePageMixin, Page):
+class RencontreIndexPage(KeepsPublishedRevisionsMixin, PublicPageMixin, RoutablePageMixin, Page):
     """« Les rencontres locales »: the listing of every rencontre."""
 
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

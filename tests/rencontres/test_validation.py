@@ -214,6 +214,17 @@ class ValidationTests(WagtailPageTestCase):
                 _value, errors = stream_field_state(self.post_edit(data), "description")
                 self.assertIn(message, errors["blockErrors"]["1"]["messages"][0])
 
+    def test_an_autosave_revision_that_is_no_number_is_refused_not_a_server_error(self):
+        # Wagtail looked « abc » up as a revision id (500); it refuses an unknown one.
+        url = reverse("wagtailadmin_pages:edit", args=[self.existing.pk])
+        revisions = self.existing.revisions.count()
+        data = rencontre_form_data(slug=self.existing.slug, title="Autre titre")
+        response = self.client.post(url, {**data, "overwrite_revision_id": "abc"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.existing.revisions.count(), revisions)
+        self.existing.refresh_from_db()
+        self.assertEqual(self.existing.title, "Atelier existant")
+
     def test_a_chosen_id_that_is_no_id_is_an_error_next_to_the_field(self):
         # Wagtail's chooser widgets looked « abc » up while showing the form again (500).
         message = "Sélectionnez un choix valide."
