@@ -148,7 +148,9 @@ class ValidationTests(WagtailPageTestCase):
                 errors = self.create(slug=slug)
                 self.assertIn(f"« {slug} » est l’adresse d’une page de", errors["slug"])
                 self.assertIn("Choisissez un autre slug.", errors["slug"])
-        self.assertIn("Choisissez un autre slug.", self.edit(slug="agenda")["slug"])
+        response = self.post_edit(rencontre_form_data(slug="agenda"))
+        self.assertIn("Choisissez un autre slug.", field_errors(response)["slug"])
+        self.existing.refresh_from_db()
         self.assertNotEqual(self.existing.slug, "agenda")
         # Only the index's own addresses: …/donnees/csv/ leaves …/donnees/ to a page.
         url = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", self.index.pk])
