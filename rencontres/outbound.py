@@ -136,6 +136,12 @@ class _Target:
         return (self.scheme, self.host, self.port)
 
 
+def parse_url(url):
+    """Check ``url`` as :func:`fetch` would before resolving it (scheme, host, port, no
+    credentials), for a form; raises :class:`InvalidURL` or :class:`RefusedScheme`."""
+    return _parse(url)
+
+
 def _parse(url):
     try:
         parts = urlsplit(url.strip())

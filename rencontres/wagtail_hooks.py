@@ -14,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 
 from .admin import imports as import_views
 from .admin.listing import RencontreListingViewSet
+from .admin.revisions import refuse_unknown_overwrite
 from .admin.sync_notice import add_sync_notice
 from .admin.viewsets import DepartementViewSet, OrganisationViewSet
 from .admin.webhooks import (
@@ -43,6 +44,7 @@ def register_webhooks():
 
 # Before wagtail-localize's hook, which answers with its translation editor.
 hooks.register("before_edit_page", add_sync_notice, order=-10)
+hooks.register("before_edit_page", refuse_unknown_overwrite, order=-20)
 
 # The shared cache keeps what Wagtail serves, keyed by what it shows (rencontres.cache).
 hooks.register("before_serve_page", tag_page)

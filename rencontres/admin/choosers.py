@@ -3,16 +3,43 @@
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
+from wagtail.images.widgets import AdminImageChooser
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
     SnippetChooserViewSet,
 )
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from ..models import Departement
+
+
+class ChosenOrNoneMixin:
+    """A chooser widget that shows a posted id that is no id (``abc``, from a forged or
+    damaged form) as no choice: Wagtail's widgets look it up and raise while the form is
+    shown again with the field's French error (« Sélectionnez un choix valide »)."""
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+
+class ChosenOrNoneSnippetChooser(ChosenOrNoneMixin, AdminSnippetChooser):
+    pass
+
+
+class ChosenOrNoneImageChooser(ChosenOrNoneMixin, AdminImageChooser):
+    pass
+
+
+class ChosenOrNoneChooserViewSet(SnippetChooserViewSet):
+    base_widget_class = ChosenOrNoneSnippetChooser
 
 
 def fold(text):
@@ -75,7 +102,7 @@ class DepartementChooseResultsView(DepartementChooseMixin, ChooseResultsView):
     pass
 
 
-class DepartementChooserViewSet(SnippetChooserViewSet):
+class DepartementChooserViewSet(ChosenOrNoneChooserViewSet):
     """The snippet chooser of the département field, with its own search."""
 
     choose_view_class = DepartementChooseView

@@ -6,14 +6,30 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks import BlockField
 
+from ..models.blocks import UnreadableStream
 from ..models.bounds import is_within_wall_clock, out_of_bounds_message
 from ..models.geography import zone_of
+from .choosers import ChosenOrNoneImageChooser
 
 #: Date-time fields an editor types in the local time of the rencontre's département.
 LOCAL_TIME_FIELDS = ("start", "end", "registration_deadline")
 
 CAPACITY_ERROR = _("Le nombre de places doit être positif.")
+ROUTED_SLUG_ERROR = _(
+    "« %(slug)s » est l’adresse d’une page de « %(index)s » (agenda, flux…) : la "
+    "rencontre n’y serait jamais affichée. Choisissez un autre slug."
+)
+
+
+class StoredWhenUnreadableBlockField(BlockField):
+    """A StreamField's form field that, when the post could not be read (the block's
+    ``clean()`` says so, :class:`~rencontres.models.blocks.UnreadableStream`), shows the
+    stored value again rather than an empty stream that a second save would store."""
+
+    def bound_data(self, data, initial):
+        return initial if isinstance(data, UnreadableStream) else data
 
 
 class RencontrePageForm(WagtailAdminPageForm):
@@ -27,6 +43,12 @@ class RencontrePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field) is BlockField:  # built by StreamField.formfield()
+                field.__class__ = StoredWhenUnreadableBlockField
+        image = self.fields.get("image")
+        if image is not None and not isinstance(image.widget, ChosenOrNoneImageChooser):
+            image.widget = ChosenOrNoneImageChooser(attrs=image.widget.attrs)
         local_zone = self.instance.tzinfo
         for name in LOCAL_TIME_FIELDS:
             value = self.initial.get(name)
@@ -46,6 +68,7 @@ class RencontrePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_slug_is_not_routed(cleaned_data.get("slug"))
         departement = cleaned_data.get("departement")
         local_zone = zone_of(departement)
         current_zone = timezone.get_current_timezone()
@@ -61,3 +84,10 @@ class RencontrePageForm(WagtailAdminPageForm):
             cleaned_data[name] = timezone.make_aware(wall_clock, local_zone)
             setattr(self.instance, name, cleaned_data[name])
         return cleaned_data
+
+    def _check_slug_is_not_routed(self, slug):
+        parent = getattr(self, "parent_page", None)
+        parent = parent.specific_deferred if parent is not None else None
+        if slug and hasattr(parent, "routes_slug") and parent.routes_slug(slug):
+            index = parent.get_admin_display_title()
+            self.add_error("slug", ROUTED_SLUG_ERROR % {"slug": slug, "index": index})

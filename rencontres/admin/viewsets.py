@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..models import Departement, Organisation
-from .choosers import DepartementChooserViewSet
+from .choosers import ChosenOrNoneChooserViewSet, DepartementChooserViewSet
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -17,6 +17,7 @@ class OrganisationViewSet(SnippetViewSet):
     list_display = ["name", "url", "locale"]
     search_fields = ["name"]
     ordering = ["name"]
+    chooser_viewset_class = ChosenOrNoneChooserViewSet
 
 
 class DepartementViewSet(SnippetViewSet):

@@ -101,9 +101,16 @@ class WebhookEndpointForm(WagtailAdminModelForm):
         if parts.scheme not in ("http", "https"):
             raise ValidationError(_("Seules les adresses http et https sont acceptées."))
         try:
-            allowed = outbound.address_allowed(parts.hostname or "")
+            outbound.parse_url(url)  # a port beyond 65535, credentials: refused at delivery
+        except outbound.OutboundError as error:
+            raise ValidationError(str(error)) from None
+        host = (parts.hostname or "").rstrip(".")
+        try:
+            allowed = outbound.address_allowed(host)
         except ValueError:
-            allowed = True  # a name: checked when resolved, at each delivery
+            # A name: checked when resolved, at each delivery; « localhost » and its
+            # subdomains (RFC 6761) are this machine whatever the resolver says.
+            allowed = not (host == "localhost" or host.endswith(".localhost"))
         if not allowed:
             raise ValidationError(
                 _("Cette adresse est privée, locale ou réservée : les envois y seraient refusés.")

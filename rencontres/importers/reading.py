@@ -187,9 +187,17 @@ def _check_export(name, keys):
 # -- CSV -------------------------------------------------------------------------------
 
 
+#: The longest cell the CSV reader accepts: the whole file (whose size is bounded
+#: before it is read). Python's default, 128 KB, refused a file whole for one long
+#: description (Decidim keeps pasted images in it) with « CSV illisible ».
+CSV_FIELD_SIZE_LIMIT = 2**31 - 1
+
+
 def _csv_rows(text, name):
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
+    if csv.field_size_limit() < CSV_FIELD_SIZE_LIMIT:
+        csv.field_size_limit(CSV_FIELD_SIZE_LIMIT)  # process-wide; never lowered here
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -249,6 +257,37 @@ def _bounded_int(text):
 
 # NaN, Infinity and -Infinity (accepted by Python, not JSON) are kept as their text too.
 _DECODER = json.JSONDecoder(parse_float=_finite_float, parse_int=_bounded_int, parse_constant=str)
+
+
+def _has_lone_surrogate(value):
+    """Whether a string of ``value`` (keys included) holds half of a UTF-16 pair: JSON
+    may write one (``"\\ud800"``), no UTF-8 text holds it, and the database refuses it."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
+def _lone_surrogate(name, line):
+    return RefusedFile(
+        _(
+            "« %(name)s » contient à la ligne %(line)s un caractère invalide (une moitié de "
+            "caractère Unicode, écrite « \\ud800 » à « \\udfff ») qu’aucun texte ne peut "
+            "contenir. Le fichier est sans doute abîmé : téléchargez-le de nouveau depuis "
+            "Decidim. Rien n’a été importé."
+        )
+        % {"name": name, "line": line}
+    )
 
 
 def _depth(value):
@@ -314,6 +353,8 @@ def _json_rows(text, name):
             )
         if _depth(item) > MAX_JSON_DEPTH:
             raise _too_deep(name, line)
+        if _has_lone_surrogate(item):
+            raise _lone_surrogate(name, line)
         if not rows:
             _check_export(name, item.keys())
         rows.append(SourceRow(line, item))

@@ -110,7 +110,8 @@ class DecidimImporter:
         self.slugs = SlugAllocator(
             Page.objects.filter(
                 path__startswith=self.index.path, depth=self.index.depth + 1
-            ).values_list("slug", flat=True)
+            ).values_list("slug", flat=True),
+            routed=getattr(self.index.specific_deferred, "routes_slug", None),
         )
         seen = {}
         line = 0

@@ -27,10 +27,17 @@ def _block_error_messages(error, prefix=""):
     return [f"{prefix}{error}"]
 
 
+#: Fields Wagtail copies from another (``draft_title`` from ``title``): their errors
+#: repeat that field's, under a label Wagtail leaves in English (« draft title »).
+COPIED_FIELDS = frozenset({"draft_title"})
+
+
 def validation_reasons(error):
     if hasattr(error, "error_dict"):
         reasons = []
         for name, errors in error.error_dict.items():
+            if name in COPIED_FIELDS:
+                continue
             for item in errors:
                 for message in _block_error_messages(item):
                     if name == NON_FIELD_ERRORS:

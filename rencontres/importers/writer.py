@@ -169,14 +169,16 @@ def fingerprints(fields):
 class SlugAllocator:
     """Unique slugs among a parent's children, as Wagtail would make them from titles."""
 
-    def __init__(self, taken):
+    def __init__(self, taken, routed=None):
         self.taken = set(taken)
+        # Slugs the parent serves itself (``agenda``, ``flux``: RencontreIndexPage.routes_slug).
+        self.routed = routed or (lambda slug: False)
         self.allow_unicode = conf.allow_unicode_slugs
 
     def allocate(self, title):
         base = slugify(title, allow_unicode=self.allow_unicode)[:240].strip("-") or "rencontre"
         candidate, suffix = base, 1
-        while candidate in self.taken:
+        while candidate in self.taken or self.routed(candidate):
             suffix += 1
             candidate = f"{base}-{suffix}"
         self.taken.add(candidate)

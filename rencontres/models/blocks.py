@@ -6,6 +6,8 @@ struct values): the one text that the history, the exports, the calendars, the m
 descriptions and the search index read (see :mod:`rencontres.text`).
 """
 
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents import get_document_model
@@ -13,6 +15,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import RichText
 
 from ..text import bulleted, html_lines, labelled, labelled_lines, plain_lines, stream_lines
 
@@ -38,8 +41,55 @@ __all__ = [
     "SectionBlock",
     "SectionValue",
     "TextBlockMixin",
+    "UnreadableStream",
     "VideoBlock",
 ]
+
+# What the admin posts for a StreamField is read by Wagtail's blocks, which assume the
+# form their script wrote: a count, then each block's type, order and value, and
+# Draftail's JSON for rich text. A post cut short, forged or sent by a stale page
+# (a missing ``-count`` or ``-deleted`` key, a count larger than the blocks sent, an
+# order or an image id that is no number, JSON that is not Draftail's) made
+# them raise, and the editor got a 500. The blocks below read such a post as
+# unreadable, and their ``clean()`` says so in French next to the field.
+
+UNREADABLE_STREAM_MESSAGE = _(
+    "Le contenu envoyé pour ce champ est incomplet ou abîmé et n’a pas pu être lu ; "
+    "rien n’a été enregistré. Le contenu enregistré est affiché à nouveau : refaites "
+    "vos dernières modifications de ce champ, puis enregistrez."
+)
+UNREADABLE_TEXT_MESSAGE = _(
+    "Ce texte n’a pas pu être lu (envoi incomplet ou abîmé) : saisissez-le à nouveau."
+)
+LONE_SURROGATE_MESSAGE = _(
+    "Ce texte contient un caractère invalide (une moitié d’émoji ou de symbole, souvent "
+    "laissée par un copier-coller) : retapez le passage concerné."
+)
+#: What a damaged post raises while its values are read (a missing key is a KeyError,
+#: a count or an order that is no number or JSON that is not JSON a ValueError).
+UNREADABLE_POST_ERRORS = (KeyError, ValueError, TypeError, IndexError)
+
+
+def has_lone_surrogate(text):
+    """Whether ``text`` holds half of a UTF-16 pair (JSON may carry one; no UTF-8 can:
+    the database refuses it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class UnreadableStream(blocks.StreamValue):
+    """The value of a stream whose post could not be read: empty, refused by ``clean()``
+    (the admin form shows the stored value again, rencontres.admin.forms)."""
+
+
+class UnreadableRichText(RichText):
+    """The value of a rich text whose Draftail JSON could not be read."""
+
+    def __init__(self):
+        super().__init__("")
 
 
 class TextBlockMixin:
@@ -171,6 +221,21 @@ class RichTextBlock(TextBlockMixin, blocks.RichTextBlock):
         Reads the stored HTML (``value.source``): links are never expanded, so no query.
         """
         return html_lines(getattr(value, "source", value))
+
+    def value_from_datadict(self, data, files, prefix):
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (*UNREADABLE_POST_ERRORS, AttributeError):
+            # Draftail's converter reads any JSON as its content state: ``[1, 2]``
+            # raises an AttributeError.
+            return UnreadableRichText()
+
+    def clean(self, value):
+        if isinstance(value, UnreadableRichText):
+            raise ValidationError(UNREADABLE_TEXT_MESSAGE, code="unreadable")
+        if has_lone_surrogate(getattr(value, "source", "") or ""):
+            raise ValidationError(LONE_SURROGATE_MESSAGE, code="surrogate")
+        return super().clean(value)
 
     class Meta:
         icon = "pilcrow"
@@ -313,6 +378,21 @@ class TextStreamBlock(TextBlockMixin, blocks.StreamBlock):
 
     def text_lines(self, value):
         return stream_lines(value)
+
+    def value_from_datadict(self, data, files, prefix):
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except UNREADABLE_POST_ERRORS:
+            return UnreadableStream(self, [])
+
+    def clean(self, value):
+        if isinstance(value, UnreadableStream):
+            raise blocks.StreamBlockValidationError(
+                non_block_errors=ErrorList(
+                    [ValidationError(UNREADABLE_STREAM_MESSAGE, code="unreadable")]
+                )
+            )
+        return super().clean(value)
 
 
 class DescriptionBlock(TextStreamBlock):

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -13,9 +14,10 @@ from ..conf import conf
 from ..fragments import PublicPageMixin
 from ..routing import OPENDATA_VIEWS, PUBLIC_VIEWS, view
 from ..sanitize import single_line_errors
+from .revisions import KeepsPublishedRevisionsMixin
 
 
-class RencontreIndexPage(PublicPageMixin, RoutablePageMixin, Page):
+class RencontreIndexPage(KeepsPublishedRevisionsMixin, PublicPageMixin, RoutablePageMixin, Page):
     """« Les rencontres locales »: the listing of every rencontre."""
 
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -63,6 +65,15 @@ class RencontreIndexPage(PublicPageMixin, RoutablePageMixin, Page):
         errors = single_line_errors(self, ("title", "seo_title"))
         if errors:
             raise ValidationError(errors)
+
+    def routes_slug(self, slug):
+        """Whether the index serves ``…/<slug>/`` itself (``agenda``, ``flux``): a child
+        page with that slug would never be reached (the index's routes come first)."""
+        try:
+            self.resolve_subpage(f"/{slug}/")
+        except Http404:
+            return False
+        return True
 
     # -- open data (rencontres.public.opendata) -------------------------------------------
     # Served as …/donnees.csv and …/donnees.json too (rencontres.public.opendata.opendata_pattern):

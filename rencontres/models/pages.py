@@ -44,6 +44,7 @@ from .choices import (
 from .geography import is_paris_time, zone_label, zone_of
 from .places import MapPointSource, locate
 from .querysets import RencontreManager
+from .revisions import KeepsPublishedRevisionsMixin
 
 validate_postcode = RegexValidator(
     POSTCODE_RE,
@@ -51,7 +52,7 @@ validate_postcode = RegexValidator(
 )
 
 
-class RencontrePage(PublicPageMixin, RoutablePageMixin, Page):
+class RencontrePage(KeepsPublishedRevisionsMixin, PublicPageMixin, RoutablePageMixin, Page):
     """A rencontre locale (atelier territorial): when, where, why, for whom, how."""
 
     departement = models.ForeignKey(

@@ -250,6 +250,14 @@ def test_each_bad_file_gets_its_message_and_nothing_is_kept(importer, client, si
     assert "UTF-8" in refused_upload(client, site, "meetings.csv", broken)
     deep = b'[{"id": 1, "title": ' + b'{"a": ' * 200 + b"1" + b"}" * 200 + b"}]"
     assert "imbriqu" in refused_upload(client, site, "meetings.json", deep)
+    # Half of a UTF-16 pair, as JSON may write it: no text can hold it (the database
+    # refused it, and the preview ended on « erreur inattendue »).
+    halves = (
+        (DATA / "meetings_v028.json")
+        .read_bytes()
+        .replace(b"Atelier territorial", b"Atelier \\ud800territorial", 1)
+    )
+    assert "un caractère invalide" in refused_upload(client, site, "meetings.json", halves)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MEETINGS, b"id;title/fr\n" + b";" * (20 * 1024 * 1024))

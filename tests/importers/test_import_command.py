@@ -1,5 +1,6 @@
 """``manage.py import_decidim``: Decidim exports in, rencontre pages out, again and again."""
 
+import csv
 import datetime as dt
 import io
 import zoneinfo
@@ -511,3 +512,41 @@ def test_a_translation_the_page_refuses_is_reported_and_retried(run_import, tmp_
     out = run_import("meetings_v028.csv")  # Decidim fixed it
     assert page("101").get_translation(english).title == "Gier Valley territorial workshop"
     assert revisions(page("101")) == 1
+
+
+def rewritten(tmp_path, changes):
+    """meetings_v028.csv with ``{(decidim id, column): value}`` changed, as a file."""
+    with open(DATA / "meetings_v028.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    header = rows[0]
+    for row in rows[1:]:
+        for (decidim_id, column), value in changes.items():
+            if row[0] == decidim_id:
+                row[header.index(column)] = value
+    path = tmp_path / "meetings.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    return path
+
+
+def test_titles_the_index_serves_long_descriptions_and_long_titles(run_import, tmp_path):
+    long_text = "Un compte rendu très détaillé. " * 7000  # 217 KB in one cell
+    path = rewritten(
+        tmp_path,
+        {
+            ("101", "title/fr"): "Agenda",
+            ("102", "description/fr"): f"<p>{long_text}</p>",
+            ("103", "title/fr"): "T" * 300,
+        },
+    )
+
+    out = run_import(str(path))
+
+    # « agenda » is the index's calendar (…/agenda/): the page gets another address.
+    assert page("101").slug == "agenda-2"
+    assert page("101").url.endswith("/agenda-2/")
+    # Python's CSV reader stops at 128 KB a cell by default: the file was refused whole.
+    assert long_text.strip() in str(page("102").description.raw_data)
+    # One French reason, not a second one under Wagtail's English « draft title ».
+    assert "(Decidim 103) : Titre : Assurez-vous" in out
+    assert "draft title" not in out

@@ -1,11 +1,20 @@
 """Each validation rule of a rencontre, through the real admin forms: the French message
 is shown next to the field it concerns, and nothing is saved."""
 
+import json
+
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import streamfield
 
 from rencontres.models import RencontrePage
-from tests.factories import RencontrePageFactory, build_site, rencontre_form_data, superuser
+from tests.factories import (
+    RencontrePageFactory,
+    build_site,
+    rencontre_form_data,
+    section_form_data,
+    superuser,
+)
 from tests.html import soup, text
 
 
@@ -131,6 +140,108 @@ class ValidationTests(WagtailPageTestCase):
         errors = self.create(registration_mode="email", registration_email="")
         self.assertIn("Indiquez l’adresse e-mail pour s’inscrire.", errors["registration_email"])
 
+    def test_a_slug_the_index_serves_itself_is_refused(self):
+        # …/agenda/ and …/flux/ are the index's calendar and feed: a rencontre there
+        # would be saved, published and never shown.
+        for slug in ("agenda", "flux"):
+            with self.subTest(slug):
+                errors = self.create(slug=slug)
+                self.assertIn(f"« {slug} » est l’adresse d’une page de", errors["slug"])
+                self.assertIn("Choisissez un autre slug.", errors["slug"])
+        response = self.post_edit(rencontre_form_data(slug="agenda"))
+        self.assertIn("Choisissez un autre slug.", field_errors(response)["slug"])
+        self.existing.refresh_from_db()
+        self.assertNotEqual(self.existing.slug, "agenda")
+        # Only the index's own addresses: …/donnees/csv/ leaves …/donnees/ to a page.
+        url = reverse("wagtailadmin_pages:add", args=["rencontres", "rencontrepage", self.index.pk])
+        response = self.client.post(url, rencontre_form_data(slug="donnees"))
+        self.assertEqual(response.status_code, 302)
+
+    def post_edit(self, data):
+        """Post the edit form of the existing page as is: it is shown again, unsaved."""
+        url = reverse("wagtailadmin_pages:edit", args=[self.existing.pk])
+        revisions = self.existing.revisions.count()
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200, "the form should be shown again")
+        self.assertEqual(self.existing.revisions.count(), revisions, "nothing is saved")
+        return response
+
+    def test_a_damaged_streamfield_post_is_refused_and_the_stored_content_shown_again(self):
+        # What Wagtail's script sends, cut short, forged or from a stale page: each made a 500.
+        stored = stream_items(self.existing.description)
+        data = rencontre_form_data(slug=self.existing.slug)
+        damaged = {
+            "count missing": {k: v for k, v in data.items() if k != "description-count"},
+            "count not a number": {**data, "description-count": "trois"},
+            "more blocks counted than sent": {**data, "description-count": "1000000"},
+            "type missing": {k: v for k, v in data.items() if k != "description-0-type"},
+            "order not a number": {**data, "description-0-order": "premier"},
+            "list items counted but not sent": {**data, "description-0-value-items-count": "9"},
+            "image id that is no id": rencontre_form_data(
+                slug=self.existing.slug,
+                description=streamfield(
+                    [("image", {"image": "abc", "alt_text": "", "caption": ""})]
+                ),
+            ),
+        }
+        for name, post in damaged.items():
+            with self.subTest(name):
+                response = self.post_edit(post)
+                value, errors = stream_field_state(response, "description")
+                self.assertIn("n’a pas pu être lu ; rien n’a été enregistré", errors["messages"][0])
+                # The stored sections are in the form again, not an empty stream that a
+                # second « Enregistrer » would store.
+                self.assertEqual(stream_items(value), stored)
+        self.existing.refresh_from_db()
+        self.assertEqual(stream_items(self.existing.description), stored)
+
+    def test_rich_text_that_cannot_be_read_or_stored_is_refused_in_french(self):
+        cases = {
+            "{pas du JSON": "Ce texte n’a pas pu être lu",
+            "[1, 2]": "Ce texte n’a pas pu être lu",
+            # Half of an emoji, as Draftail's JSON can carry one: PostgreSQL refused it (500).
+            draftail("Atelier \ud83d du soir"): "un caractère invalide",
+        }
+        for text_value, message in cases.items():
+            with self.subTest(text_value):
+                data = rencontre_form_data(
+                    slug=self.existing.slug,
+                    description=streamfield(
+                        [
+                            ("pourquoi", section_form_data("Pourquoi ?", ["Partager"])),
+                            ("texte", text_value),
+                        ]
+                    ),
+                )
+                _value, errors = stream_field_state(self.post_edit(data), "description")
+                self.assertIn(message, errors["blockErrors"]["1"]["messages"][0])
+
+    def test_an_autosave_revision_that_is_no_number_is_refused_not_a_server_error(self):
+        # Wagtail looked « abc » up as a revision id (500); it refuses an unknown one.
+        url = reverse("wagtailadmin_pages:edit", args=[self.existing.pk])
+        revisions = self.existing.revisions.count()
+        data = rencontre_form_data(slug=self.existing.slug, title="Autre titre")
+        response = self.client.post(url, {**data, "overwrite_revision_id": "abc"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.existing.revisions.count(), revisions)
+        self.existing.refresh_from_db()
+        self.assertEqual(self.existing.title, "Atelier existant")
+
+    def test_a_chosen_id_that_is_no_id_is_an_error_next_to_the_field(self):
+        # Wagtail's chooser widgets looked « abc » up while showing the form again (500).
+        message = "Sélectionnez un choix valide."
+        self.assertIn(message, self.create(departement="abc")["departement"])
+        self.assertIn(message, self.create(image="abc")["image"])
+        organiser = {
+            "organisers-TOTAL_FORMS": "1",
+            "organisers-0-organisation": "abc",
+            "organisers-0-ORDER": "1",
+            "organisers-0-id": "",
+            "organisers-0-DELETE": "",
+        }
+        errors = field_errors(self.post_edit({**rencontre_form_data(), **organiser}))
+        self.assertIn(message, errors["organisers-0-organisation"])
+
 
 def field_errors(response):
     """{field name: error text} read next to each field of the admin form."""
@@ -141,3 +252,34 @@ def field_errors(response):
         if field is not None and message is not None:
             errors[field["name"]] = text(message)
     return errors
+
+
+def draftail(text):
+    """Draftail's JSON for one paragraph of ``text`` (as its script posts it)."""
+    block = {
+        "key": "a1b2c",
+        "type": "unstyled",
+        "depth": 0,
+        "text": text,
+        "inlineStyleRanges": [],
+        "entityRanges": [],
+    }
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
+def stream_field_state(response, name):
+    """``(value, errors)`` of a StreamField of an admin form, as its script gets them."""
+    element = soup(response).select_one(f"#{name}[data-w-block-arguments-value]")
+    value, errors = json.loads(element["data-w-block-arguments-value"])
+    return value, errors or {}
+
+
+def stream_items(stream):
+    """``[(type, heading, [items])]`` of a description (a StreamValue or its form state)."""
+    blocks = stream.raw_data if hasattr(stream, "raw_data") else stream
+    result = []
+    for block in blocks:
+        value = block["value"]
+        items = [item["value"] if isinstance(item, dict) else item for item in value["items"]]
+        result.append((block["type"], value["heading"], items))
+    return result

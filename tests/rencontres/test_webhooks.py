@@ -393,6 +393,13 @@ def test_an_endpoint_is_created_through_the_form(site, admin_client, partner):
     [
         ("http://10.0.0.5/hook", "privée, locale ou réservée"),
         ("ftp://partenaire.example/hook", "Seules les adresses http et https"),
+        # Names of this machine whatever the resolver says (RFC 6761): each delivery
+        # would be refused, so the form refuses them at once.
+        ("http://localhost:8000/hook", "privée, locale ou réservée"),
+        ("http://api.localhost/hook", "privée, locale ou réservée"),
+        # Addresses every delivery would refuse (rencontres.outbound), refused here too.
+        ("http://partenaire.example.org:99999/hook", "Adresse invalide"),
+        ("https://moi:secret@partenaire.example.org/hook", "ne doit pas contenir d’identifiants"),
     ],
 )
 def test_the_form_refuses_bad_addresses(site, admin_client, url, message):

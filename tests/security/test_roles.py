@@ -182,6 +182,39 @@ class WorkflowTests(TestCase):
         self.assertTrue(page.live)
         self.assertEqual(page.title, "Atelier à relire")
 
+    def test_an_autosave_from_a_stale_tab_never_rewrites_the_approved_revision(self):
+        # Wagtail's autosave rewrites the revision its tab last saved. The editor's tab
+        # still holds the revision the moderator has just approved: rewriting it made
+        # the live revision hold a text nobody reviewed (and « Comparer » show it).
+        page = RencontrePageFactory(parent=self.index, title="Brouillon", slug="relu", live=False)
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        self.client.force_login(self.editor)
+        data = rencontre_form_data(title="Atelier à relire", slug=page.slug)
+        self.client.post(edit_url, {**data, "action-submit": "submit"})
+        page = RencontrePage.objects.get(pk=page.pk)
+        reviewed = page.latest_revision
+        task_state = page.current_workflow_task_state
+        self.client.force_login(self.moderator)
+        url = reverse(
+            "wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, {"comment": ""})
+        self.assertEqual(RencontrePage.objects.get(pk=page.pk).live_revision, reviewed)
+
+        self.client.force_login(self.editor)
+        data = rencontre_form_data(title="Texte que personne n’a relu", slug=page.slug)
+        self.client.post(edit_url, {**data, "overwrite_revision_id": str(reviewed.pk)})
+
+        page = RencontrePage.objects.get(pk=page.pk)
+        reviewed.refresh_from_db()
+        self.assertEqual(reviewed.content["title"], "Atelier à relire")
+        self.assertEqual(page.live_revision, reviewed)
+        self.assertEqual(page.title, "Atelier à relire")
+        # The editor's text is kept, as a new draft revision.
+        self.assertNotEqual(page.latest_revision, reviewed)
+        self.assertEqual(page.latest_revision.content["title"], "Texte que personne n’a relu")
+
     def test_a_new_index_gets_the_roles(self):
         second = RencontreIndexPage(title="Autre consultation", slug="autre")
         self.home.add_child(instance=second)
