@@ -14,6 +14,6 @@ def refuse_unknown_overwrite(request, page):
     ):
         return None
     value = request.POST.get("overwrite_revision_id", "")
-    if value and not value.isdigit():
+    if value and not (value.isascii() and value.isdigit()):
         raise PermissionDenied("Cannot overwrite a revision that does not exist.")
     return None

@@ -221,11 +221,13 @@ class ValidationTests(WagtailPageTestCase):
         url = reverse("wagtailadmin_pages:edit", args=[self.existing.pk])
         revisions = self.existing.revisions.count()
         data = rencontre_form_data(slug=self.existing.slug, title="Autre titre")
-        response = self.client.post(url, {**data, "overwrite_revision_id": "abc"})
-        self.assertEqual(response.status_code, 302)
-        self.assertEqual(self.existing.revisions.count(), revisions)
-        self.existing.refresh_from_db()
-        self.assertEqual(self.existing.title, "Atelier existant")
+        for forged in ("abc", "²", "1e3"):
+            with self.subTest(forged):
+                response = self.client.post(url, {**data, "overwrite_revision_id": forged})
+                self.assertEqual(response.status_code, 302)
+                self.assertEqual(self.existing.revisions.count(), revisions)
+                self.existing.refresh_from_db()
+                self.assertEqual(self.existing.title, "Atelier existant")
 
     def test_a_chosen_id_that_is_no_id_is_an_error_next_to_the_field(self):
         # Wagtail's chooser widgets looked « abc » up while showing the form again (500).
