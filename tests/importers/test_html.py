@@ -358,8 +358,8 @@ def test_markup_draftail_cannot_read_keeps_its_blocks(html, kept):
 
 
 def test_markup_the_converter_still_cannot_read_keeps_its_text(monkeypatch):
-    """Whatever else the converter trips on, the words are kept, a paragraph per line (an item with its bullet, as
-    the seed page writes them)."""
+    """Whatever else the converter trips on, the words are kept, a paragraph per line
+    (an item with its bullet, as the seed page writes them)."""
     from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
     from rencontres.importers.html import _draftail
