@@ -41,6 +41,16 @@ SINGLE_LINE_MESSAGE = _(
 )
 
 
+def has_lone_surrogate(text):
+    """Whether ``text`` holds half of a UTF-16 pair: JSON may write one (``"\\ud800"``),
+    a form post may carry one, no UTF-8 text holds it, and the database refuses it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def single_line_error(value):
     """The French message refusing ``value`` as a single-line field, or None."""
     if value and _NOT_ONE_LINE_RE.search(value):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..sanitize import has_lone_surrogate
+
 # The keys the importer reads; the fingerprint of a row covers these only, so that a
 # change Decidim makes elsewhere (comments count, followers) is no change here.
 READ_KEYS = (
@@ -270,11 +272,8 @@ def _has_lone_surrogate(value):
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
+        elif isinstance(item, str) and has_lone_surrogate(item):
+            return True
     return False
 
 

@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
+from ..sanitize import has_lone_surrogate
 from ..text import bulleted, html_lines, labelled, labelled_lines, plain_lines, stream_lines
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -68,16 +69,6 @@ LONE_SURROGATE_MESSAGE = _(
 #: What a damaged post raises while its values are read (a missing key is a KeyError,
 #: a count or an order that is no number or JSON that is not JSON a ValueError).
 UNREADABLE_POST_ERRORS = (KeyError, ValueError, TypeError, IndexError)
-
-
-def has_lone_surrogate(text):
-    """Whether ``text`` holds half of a UTF-16 pair (JSON may carry one; no UTF-8 can:
-    the database refuses it)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 class UnreadableStream(blocks.StreamValue):
